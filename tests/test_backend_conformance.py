@@ -1,0 +1,319 @@
+"""The backend contract: every backend must pass this suite.
+
+Each operation is compared with a naive reference written here (plain loops,
+independent of tinynet), on random inputs and on edge shapes, within the
+tolerance the backend states (``backend.tolerance``: float64 ~1e-12 for the
+Python backend, float32 ~1e-5 relative for OpenCL).
+"""
+
+import math
+
+import pytest
+
+from helpers import assert_close, naive_matmul, random_matrix, transpose
+from tinynet.backend import ACTIVATIONS
+from tinynet.python_backend import counter_uniform
+
+SHAPES = [(1, 1), (1, 5), (5, 1), (3, 4), (7, 13), (33, 17)]
+
+
+def close(backend, actual, expected, loosen=1.0):
+    rel, abs_ = backend.tolerance
+    assert_close(actual, expected, rel * loosen, abs_ * loosen)
+
+
+def roundtrip(backend, rows):
+    return backend.to_list(backend.array(rows))
+
+
+# === Edges ==================================================================
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_array_roundtrip_and_shape(backend, shape):
+    A = random_matrix(*shape, seed=1)
+    M = backend.array(A)
+    assert backend.shape(M) == shape
+    close(backend, backend.to_list(M), A)
+
+
+def test_array_accepts_ints_and_returns_floats(backend):
+    out = roundtrip(backend, [[1, 2], [3, 4]])
+    assert out == [[1.0, 2.0], [3.0, 4.0]]
+    assert all(isinstance(x, float) for row in out for x in row)
+
+
+def test_zeros_full_copy_assign(backend):
+    assert backend.to_list(backend.zeros(2, 3)) == [[0.0] * 3] * 2
+    assert backend.to_list(backend.full(2, 2, 1.5)) == [[1.5, 1.5], [1.5, 1.5]]
+    M = backend.array([[1.0, 2.0]])
+    C = backend.copy(M)
+    backend.sgd_step(M, backend.array([[1.0, 1.0]]), 1.0)     # change M in place
+    assert backend.to_list(C) == [[1.0, 2.0]]                  # the copy is independent
+    backend.assign(M, C)
+    assert backend.to_list(M) == [[1.0, 2.0]]
+
+
+def test_take_rows(backend):
+    M = backend.array([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])
+    assert backend.to_list(backend.take_rows(M, [2, 0, 2])) == [[4.0, 5.0], [0.0, 1.0], [4.0, 5.0]]
+
+
+# === Products ===============================================================
+
+@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (1, 7, 3), (4, 1, 5), (5, 6, 1), (9, 17, 13), (32, 64, 10)])
+def test_matmul_shapes(backend, m, k, n):
+    A = random_matrix(m, k, seed=2)
+    B = random_matrix(k, n, seed=3)
+    expected = naive_matmul(A, B)
+    close(backend, backend.to_list(backend.matmul(backend.array(A), backend.array(B))), expected, k)
+    # A·Bᵀ with B given as (n, k)
+    got = backend.matmul_nt(backend.array(A), backend.array(transpose(B)))
+    close(backend, backend.to_list(got), expected, k)
+    # alpha·Aᵀ·B with A given as (k, m)
+    got = backend.matmul_tn(backend.array(transpose(A)), backend.array(B), 0.5)
+    close(backend, backend.to_list(got), [[0.5 * x for x in row] for row in expected], k)
+
+
+def test_matmul_tn_default_alpha_and_single_row(backend):
+    d = [[1.0, -2.0]]
+    a = [[3.0, 4.0, 5.0]]
+    got = backend.to_list(backend.matmul_tn(backend.array(d), backend.array(a)))
+    assert got == [[3.0, 4.0, 5.0], [-6.0, -8.0, -10.0]]      # the outer product
+
+
+@pytest.mark.parametrize("n", [16, 100, 129])
+def test_matmul_square_larger(backend, n):
+    A = random_matrix(n, n, seed=n)
+    B = random_matrix(n, n, seed=n + 1)
+    close(backend, backend.to_list(backend.matmul(backend.array(A), backend.array(B))),
+          naive_matmul(A, B), n)
+
+
+def test_matmul_zeros(backend):
+    Z = backend.zeros(3, 4)
+    assert backend.to_list(backend.matmul_nt(Z, backend.zeros(2, 4))) == [[0.0] * 2] * 3
+
+
+# === Elementwise ============================================================
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_elementwise(backend, shape):
+    A = random_matrix(*shape, seed=4)
+    B = random_matrix(*shape, seed=5)
+    a, b = backend.array(A), backend.array(B)
+    r, c = shape
+    close(backend, backend.to_list(backend.add(a, b)), [[A[i][j] + B[i][j] for j in range(c)] for i in range(r)])
+    close(backend, backend.to_list(backend.sub(a, b)), [[A[i][j] - B[i][j] for j in range(c)] for i in range(r)])
+    close(backend, backend.to_list(backend.mul(a, b)), [[A[i][j] * B[i][j] for j in range(c)] for i in range(r)])
+    close(backend, backend.to_list(backend.scale(a, -2.5)), [[-2.5 * A[i][j] for j in range(c)] for i in range(r)])
+    assert backend.to_list(backend.less(a, b)) == [[1.0 if A[i][j] < B[i][j] else 0.0 for j in range(c)] for i in range(r)]
+    row = random_matrix(1, c, seed=6)
+    close(backend, backend.to_list(backend.add_row(a, backend.array(row))),
+          [[A[i][j] + row[0][j] for j in range(c)] for i in range(r)])
+    close(backend, backend.to_list(backend.sum_rows(a, 0.5)),
+          [[0.5 * sum(A[i][j] for i in range(r)) for j in range(c)]], r)
+
+
+def _g(name, z, alpha=0.01):
+    return {
+        "linear": lambda: z,
+        "sigmoid": lambda: 1.0 / (1.0 + math.exp(-z)),
+        "tanh": lambda: math.tanh(z),
+        "relu": lambda: max(0.0, z),
+        "leaky_relu": lambda: z if z > 0 else alpha * z,
+    }[name]()
+
+
+def _g_prime(name, z, alpha=0.01):
+    return {
+        "linear": lambda: 1.0,
+        "sigmoid": lambda: _g("sigmoid", z) * (1 - _g("sigmoid", z)),
+        "tanh": lambda: 1 - math.tanh(z) ** 2,
+        "relu": lambda: 1.0 if z > 0 else 0.0,
+        "leaky_relu": lambda: 1.0 if z > 0 else alpha,
+    }[name]()
+
+
+def _softmax(row):
+    m = max(row)
+    e = [math.exp(z - m) for z in row]
+    return [x / sum(e) for x in e]
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.parametrize("shape", [(1, 1), (3, 4), (8, 10)])
+def test_activation_and_grad(backend, name, shape):
+    Z = random_matrix(*shape, seed=7, low=-3, high=3)
+    G = random_matrix(*shape, seed=8)
+    if name == "softmax":
+        A_ref = [_softmax(row) for row in Z]
+        grad_ref = [[a_i * (g_i - sum(g * a for g, a in zip(g_row, a_row)))
+                     for g_i, a_i in zip(g_row, a_row)] for g_row, a_row in zip(G, A_ref)]
+    else:
+        A_ref = [[_g(name, z) for z in row] for row in Z]
+        grad_ref = [[g * _g_prime(name, z) for z, g in zip(zr, gr)] for zr, gr in zip(Z, G)]
+    z = backend.array(Z)
+    a = backend.activation(name, z)
+    close(backend, backend.to_list(a), A_ref, 10)
+    close(backend, backend.to_list(backend.activation_grad(name, z, a, backend.array(G))), grad_ref, 10)
+
+
+def test_leaky_relu_alpha(backend):
+    z = backend.array([[-2.0, 3.0]])
+    a = backend.activation("leaky_relu", z, 0.1)
+    close(backend, backend.to_list(a), [[-0.2, 3.0]])
+    close(backend, backend.to_list(backend.activation_grad("leaky_relu", z, a, backend.array([[1.0, 1.0]]), 0.1)),
+          [[0.1, 1.0]])
+
+
+def test_activations_extreme_values_do_not_overflow(backend):
+    z = backend.array([[-1000.0, 1000.0, 0.0]])
+    close(backend, backend.to_list(backend.activation("sigmoid", z)), [[0.0, 1.0, 0.5]])
+    close(backend, backend.to_list(backend.activation("softmax", z)), [[0.0, 1.0, 0.0]])
+
+
+def test_unknown_activation_is_an_error(backend):
+    with pytest.raises(ValueError):
+        backend.activation("swish", backend.array([[1.0]]))
+
+
+# === Losses and counts ======================================================
+
+def test_squared_error(backend):
+    A, T = random_matrix(4, 3, seed=9), random_matrix(4, 3, seed=10)
+    acc = backend.accumulator()
+    grad = backend.squared_error(backend.array(A), backend.array(T), acc, 0.5)
+    close(backend, backend.read(acc), 0.5 * sum((a - t) ** 2 for ar, tr in zip(A, T) for a, t in zip(ar, tr)), 10)
+    close(backend, backend.to_list(grad), [[a - t for a, t in zip(ar, tr)] for ar, tr in zip(A, T)])
+    grad = backend.squared_error(backend.array(A), backend.array(T), acc, 1.0 / 3)   # accumulates
+    close(backend, backend.to_list(grad), [[2 / 3 * (a - t) for a, t in zip(ar, tr)] for ar, tr in zip(A, T)])
+
+
+def test_softmax_cross_entropy_stable_for_large_logits(backend):
+    Z = [[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]]
+    T = [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    z = backend.array(Z)
+    a = backend.activation("softmax", z)
+    acc = backend.accumulator()
+    delta = backend.softmax_cross_entropy(z, a, backend.array(T), acc)
+    expected = 1000.0 + (math.log(sum(math.exp(v) for v in Z[1])) - 3.0)
+    close(backend, backend.read(acc), expected, 10)
+    A = [_softmax(row) for row in Z]
+    close(backend, backend.to_list(delta), [[x - t for x, t in zip(ar, tr)] for ar, tr in zip(A, T)])
+
+
+def test_logistic_loss(backend):
+    Z = [[0.5], [-2.0], [40.0]]
+    T = [[1.0], [0.0], [0.0]]
+    z = backend.array(Z)
+    a = backend.activation("sigmoid", z)
+    acc = backend.accumulator()
+    delta = backend.logistic_loss(z, a, backend.array(T), acc)
+    s = lambda v: 1 / (1 + math.exp(-v))
+    expected = -math.log(s(0.5)) - math.log(1 - s(-2.0)) + 40.0 + math.log1p(math.exp(-40.0))
+    close(backend, backend.read(acc), expected, 10)
+    close(backend, backend.to_list(delta), [[s(0.5) - 1], [s(-2.0)], [s(40.0)]])
+
+
+def test_count_correct_and_argmax(backend):
+    A = backend.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.0, 0.1, 0.9]])
+    T = backend.array([[0, 1, 0], [0, 1, 0], [0, 0, 1]])
+    acc = backend.accumulator()
+    backend.count_correct(A, T, acc)
+    assert backend.read(acc) == 2
+    assert backend.argmax_rows(A) == [1, 0, 2]
+    acc = backend.accumulator()
+    backend.count_correct(backend.array([[0.9], [0.2], [0.6]]), backend.array([[1], [1], [0]]), acc)
+    assert backend.read(acc) == 1
+
+
+# === Optimiser steps ========================================================
+
+def test_sgd_step_with_penalties(backend):
+    P = backend.array([[1.0, -2.0, 0.0]])
+    G = backend.array([[0.5, 0.5, 0.5]])
+    backend.sgd_step(P, G, 0.1)
+    close(backend, backend.to_list(P), [[0.95, -2.05, -0.05]])
+    P = backend.array([[1.0, -2.0, 0.0]])
+    backend.sgd_step(P, G, 0.1, l2=0.1, l1=0.01)
+    close(backend, backend.to_list(P), [[1 - 0.1 * (0.5 + 0.1 + 0.01), -2 - 0.1 * (0.5 - 0.2 - 0.01), -0.05]])
+
+
+def test_momentum_step(backend):
+    P, V = backend.array([[1.0, 2.0]]), backend.zeros(1, 2)
+    G = backend.array([[1.0, -1.0]])
+    backend.momentum_step(P, V, G, 0.1, 0.9)
+    backend.momentum_step(P, V, G, 0.1, 0.9)
+    # v1 = −0.1·g, v2 = 0.9·v1 − 0.1·g = −0.19·g
+    close(backend, backend.to_list(V), [[-0.19, 0.19]])
+    close(backend, backend.to_list(P), [[1 - 0.29, 2 + 0.29]])
+
+
+def test_adam_step(backend):
+    P, M, V = backend.array([[1.0, -1.0]]), backend.zeros(1, 2), backend.zeros(1, 2)
+    p, m, v = [1.0, -1.0], [0.0, 0.0], [0.0, 0.0]
+    for t in (1, 2, 3):
+        g = [0.3 * t, -0.2]
+        backend.adam_step(P, M, V, backend.array([g]), 0.01, 0.9, 0.999, 1e-8, t, l2=0.01)
+        g = [gi + 0.01 * pi for gi, pi in zip(g, p)]
+        m = [0.9 * mi + 0.1 * gi for mi, gi in zip(m, g)]
+        v = [0.999 * vi + 0.001 * gi * gi for vi, gi in zip(v, g)]
+        p = [pi - 0.01 * (mi / (1 - 0.9 ** t)) / (math.sqrt(vi / (1 - 0.999 ** t)) + 1e-8)
+             for pi, mi, vi in zip(p, m, v)]
+    close(backend, backend.to_list(P), [p], 10)
+    close(backend, backend.to_list(M), [m], 10)
+
+
+# === Randomness =============================================================
+
+def test_uniform_is_the_counter_generator(backend):
+    U = backend.to_list(backend.uniform(3, 5, seed=42, counter=7))
+    assert U == [[counter_uniform(42, 7, i * 5 + j) for j in range(5)] for i in range(3)]
+    assert all(0.0 <= u < 1.0 for row in U for u in row)
+    assert U != backend.to_list(backend.uniform(3, 5, seed=42, counter=8))
+
+
+def test_uniform_is_roughly_uniform(backend):
+    U = [u for row in backend.to_list(backend.uniform(100, 100, 3, 0)) for u in row]
+    assert abs(sum(U) / len(U) - 0.5) < 0.01
+    assert abs(sum(u < 0.25 for u in U) / len(U) - 0.25) < 0.02
+
+
+def test_dropout_mask_and_bernoulli(backend):
+    mask = backend.to_list(backend.dropout_mask(50, 40, 0.25, seed=1, counter=0))
+    values = {x for row in mask for x in row}
+    assert values <= {0.0, 1.0 / 0.75}
+    kept = sum(x > 0 for row in mask for x in row) / 2000
+    assert abs(kept - 0.75) < 0.04
+    P = backend.full(40, 50, 0.3)
+    S = backend.to_list(backend.bernoulli(P, seed=2, counter=5))
+    assert {x for row in S for x in row} <= {0.0, 1.0}
+    assert abs(sum(map(sum, S)) / 2000 - 0.3) < 0.04
+
+
+# === Composites =============================================================
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_dense_composites(backend, name):
+    m, n_in, n_out = 6, 5, 4
+    A = random_matrix(m, n_in, seed=11)
+    W = random_matrix(n_out, n_in, seed=12)
+    b = random_matrix(1, n_out, seed=13)
+    Z_ref = [[sum(W[k][j] * a[j] for j in range(n_in)) + b[0][k] for k in range(n_out)] for a in A]
+    Z, Aout = backend.dense_forward(backend.array(A), backend.array(W), backend.array(b), name)
+    close(backend, backend.to_list(Z), Z_ref, 10)
+    close(backend, backend.to_list(Aout), backend.to_list(backend.activation(name, backend.array(Z_ref))), 10)
+    delta = random_matrix(m, n_out, seed=14)
+    dW, db = backend.dense_grads(backend.array(delta), backend.array(A))
+    close(backend, backend.to_list(dW),
+          [[sum(delta[s][k] * A[s][j] for s in range(m)) / m for j in range(n_in)] for k in range(n_out)], 10)
+    close(backend, backend.to_list(db), [[sum(delta[s][k] for s in range(m)) / m for k in range(n_out)]], 10)
+    # hidden delta: delta_j = g'(z_j) · Σ_k delta_k · w_kj, with this layer as the "previous" one
+    Zp = random_matrix(m, n_out, seed=15)
+    zp = backend.array(Zp)
+    ap = backend.activation(name, zp)
+    W2 = random_matrix(3, n_out, seed=16)
+    d2 = random_matrix(m, 3, seed=17)
+    got = backend.backprop_delta(backend.array(d2), backend.array(W2), zp, ap, name)
+    expected = backend.activation_grad(name, zp, ap, backend.array(naive_matmul(d2, W2)))
+    close(backend, backend.to_list(got), backend.to_list(expected), 10)

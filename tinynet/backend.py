@@ -1,0 +1,239 @@
+"""The backend seam: every piece of matrix math in tinynet goes through here.
+
+Layers, losses and optimisers never loop over matrix entries themselves: they
+call the named operations of a backend. The pure-Python backend
+(``tinynet.python_backend``) is the reference that defines what each operation
+means; another backend (``tinynet_opencl``) implements the same operations on a
+device and must agree with it (``tests/test_backend_conformance.py``).
+
+A backend owns its matrix type. Model code treats matrices as opaque handles
+and converts to plain lists only at the edges (``array`` in, ``to_list`` and
+``read`` out), so a device backend keeps weights, activations, gradients and
+optimiser state on the device for a whole training run.
+
+Choosing a backend::
+
+    import tinynet
+    tinynet.use("opencl")        # global default for new networks
+    tinynet.backend_name()       # -> "opencl"
+    Network([...], backend="python")   # or per network
+
+``TINYNET_BACKEND`` in the environment sets the default once, at import.
+
+The contract (shapes are (rows, columns); a batch is one sample per row;
+a *row* is a 1 x n matrix such as a bias b):
+
+=========================================  ==========================================
+edges
+``array(rows)``                            a backend matrix from a list of lists
+``to_list(M)``                             a list of lists of floats
+``shape(M)``                               (rows, cols)
+``zeros(rows, cols)``, ``full(r, c, v)``   new matrices
+``copy(M)``                                a new matrix with M's values
+``assign(dst, src)``                       copy src's values into dst, in place
+``take_rows(M, indices)``                  the rows M[i] for i in indices (a batch)
+products
+``matmul(A, B)``                           A·B        (m,k)(k,n) -> (m,n)
+``matmul_nt(A, B)``                        A·Bᵀ       (m,k)(n,k) -> (m,n)
+``matmul_tn(A, B, alpha)``                 alpha·Aᵀ·B (k,m)(k,n) -> (m,n)
+elementwise and reductions
+``add(A, B)``, ``sub``, ``mul``            elementwise A+B, A−B, A⊙B
+``scale(A, s)``                            s·A
+``less(A, B)``                             1.0 where A < B, else 0.0
+``add_row(A, b)``                          A + b, b added to every row
+``sum_rows(A, alpha)``                     alpha·Σ_rows A, a (1, n) row
+``activation(name, Z, alpha)``             g(Z) for a named g (see ACTIVATIONS)
+``activation_grad(name, Z, A, G, alpha)``  G ⊙ g'(Z), where A = g(Z)
+losses (add the batch's summed loss into an accumulator)
+``squared_error(A, T, acc, scale)``        acc += scale·Σ(a−t)²; returns 2·scale·(A−T)
+``softmax_cross_entropy(Z, A, T, acc)``    acc += −Σ t·log softmax(z); returns A−T
+``logistic_loss(Z, A, T, acc)``            acc += −Σ t·log a+(1−t)·log(1−a); returns A−T
+``accumulator()``, ``read(acc)``           a device number starting at 0; its value
+``count_correct(A, T, acc)``               acc += number of rows with argmax A = argmax T
+``argmax_rows(A)``                         the column of each row's largest value (list)
+optimiser steps (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
+``sgd_step(P, G, lr, l2, l1)``             P ← P − lr·G'
+``momentum_step(P, V, G, lr, mu, l2, l1)`` V ← mu·V − lr·G';  P ← P + V
+``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)``
+randomness (counter-based: the same seed and counter give the same numbers everywhere)
+``uniform(rows, cols, seed, counter)``     numbers in [0, 1)
+composites (defined here from the primitives; a device backend may fuse them)
+``dense_forward(A, W, b, name, alpha)``    (Z, g(Z)) with Z = A·Wᵀ + b
+``backprop_delta(delta, W, Z, A, name, alpha)``  g'(Z) ⊙ (delta·W)
+``dense_grads(delta, A_prev)``             ((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta)
+``dropout_mask(rows, cols, p, seed, counter)``  0 with probability p, else 1/(1−p)
+``bernoulli(P, seed, counter)``            1 where uniform < P, else 0
+=========================================  ==========================================
+
+Writing a backend: subclass ``Backend``, implement the primitives, and register
+it with ``register("name", "package.module:ClassName")``. Then run the
+conformance suite with ``TINYNET_BACKEND=name``.
+"""
+
+import importlib
+import os
+
+from .errors import BackendError
+
+__all__ = [
+    "Backend", "ACTIVATIONS", "register", "use", "get_backend",
+    "backend_name", "available_backends", "resolve",
+]
+
+#: The activation names every backend must understand.
+ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
+
+
+class Backend:
+    """Base class of the backends: the composite operations, written once.
+
+    The primitives are listed in the module docstring and must be provided by
+    a subclass; the composites below are built from them, so a new backend is
+    correct as soon as its primitives are, and fast once it fuses these too.
+    """
+
+    #: The name the backend is registered under.
+    name = "abstract"
+    #: How closely this backend agrees with the reference (relative, absolute).
+    tolerance = (1e-12, 1e-12)
+
+    def __repr__(self):
+        return "<tinynet backend {!r}>".format(self.name)
+
+    def describe(self):
+        """One line about the backend and the device it computes on."""
+        return self.name
+
+    # === Composites =========================================================
+
+    def dense_forward(self, A, W, b, name, alpha=0.01):
+        """One fully connected layer, forwards: z = W·a + b, a' = g(z).
+
+        With one sample per row of A this is Z = A·Wᵀ + b.  Returns (Z, g(Z)).
+        """
+        Z = self.add_row(self.matmul_nt(A, W), b)
+        return Z, self.activation(name, Z, alpha)
+
+    def backprop_delta(self, delta, W, Z, A, name, alpha=0.01):
+        """The hidden-layer delta: delta_j = g'(z_j) · Σ_k delta_k · w_kj.
+
+        ``delta`` is the next layer's delta (m, n_out), ``W`` its weights
+        (n_out, n_in), and Z, A this layer's cache (m, n_in).
+        """
+        return self.activation_grad(name, Z, A, self.matmul(delta, W), alpha)
+
+    def dense_grads(self, delta, A_prev):
+        """The weight and bias gradients, averaged over the batch of m rows.
+
+        dE/dW[k][j] = (1/m) Σ_samples delta_k · a_j   (deltaᵀ·A_prev / m)
+        dE/db[k]    = (1/m) Σ_samples delta_k
+        """
+        m = self.shape(delta)[0]
+        return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
+
+    def dropout_mask(self, rows, cols, p, seed, counter):
+        """Inverted dropout: 0 with probability p, else 1/(1−p) (so E[mask] = 1)."""
+        U = self.uniform(rows, cols, seed, counter)
+        keep = self.less(self.full(rows, cols, p), U)      # 1 where u > p
+        return self.scale(keep, 1.0 / (1.0 - p))
+
+    def bernoulli(self, P, seed, counter):
+        """A 0/1 sample of each entry: 1 with probability P[i][j]."""
+        rows, cols = self.shape(P)
+        return self.less(self.uniform(rows, cols, seed, counter), P)
+
+
+# === The registry ===========================================================
+
+# name -> "module:Class", imported only when the backend is first chosen, so
+# that `import tinynet` never imports a plugin's dependencies (pyopencl).
+_REGISTRY = {
+    "python": "tinynet.python_backend:PythonBackend",
+    "opencl": "tinynet_opencl:OpenCLBackend",
+}
+
+_HOW_TO_GET = {
+    "opencl": 'pip install ".[opencl]"   (add ",pocl" for the CPU driver: '
+              'pip install ".[opencl,pocl]")',
+}
+
+_instances = {}
+_default = [os.environ.get("TINYNET_BACKEND", "python").strip() or "python"]
+
+
+def register(name, target, how_to_get=None):
+    """Register a backend class under ``name``; ``target`` is "module:Class".
+
+    A plugin package calls this at import time; nothing is imported here.
+    """
+    _REGISTRY[name] = target
+    if how_to_get:
+        _HOW_TO_GET[name] = how_to_get
+    _instances.pop(name, None)
+
+
+def available_backends():
+    """The registered backend names (registered, not necessarily usable)."""
+    return sorted(_REGISTRY)
+
+
+def get_backend(name=None, **options):
+    """The backend object called ``name`` (default: the current default).
+
+    Backends are created once and shared; options (such as an OpenCL device)
+    create a separate instance.
+    """
+    if name is None:
+        name = _default[0]
+    if isinstance(name, Backend):
+        return name
+    if name not in _REGISTRY:
+        raise BackendError(
+            "unknown backend {!r}; registered backends: {}".format(
+                name, ", ".join(available_backends())))
+    key = (name, tuple(sorted(options.items())))
+    if key not in _instances:
+        _instances[key] = _create(name, options)
+    return _instances[key]
+
+
+def _create(name, options):
+    module_name, _, class_name = _REGISTRY[name].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        backend_class = getattr(module, class_name)
+        return backend_class(**options)
+    except BackendError:
+        raise
+    except ImportError as error:
+        how = _HOW_TO_GET.get(name, "install the package that provides it")
+        raise BackendError(
+            "backend {!r} is registered but cannot be imported ({}). To get it: {}. "
+            "Available without installing anything: 'python'.".format(name, error, how)
+        ) from error
+
+
+def use(name, **options):
+    """Make ``name`` the default backend for networks created from now on.
+
+    >>> use("python")
+    <tinynet backend 'python'>
+    >>> backend_name()
+    'python'
+    """
+    backend = get_backend(name, **options)
+    _default[0] = backend.name if not options else backend
+    return backend
+
+
+def backend_name():
+    """The name of the current default backend."""
+    current = _default[0]
+    return current.name if isinstance(current, Backend) else current
+
+
+def resolve(backend=None):
+    """A backend object from a name, an object, or None (the default)."""
+    if backend is None:
+        backend = _default[0]
+    return get_backend(backend)

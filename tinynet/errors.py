@@ -1,0 +1,56 @@
+"""The errors tinynet raises, so that a user can catch them by kind.
+
+Every error is a ``TinynetError``; each also subclasses the built-in
+exception a Python programmer would expect (``ValueError`` for bad values,
+``TypeError`` for values of the wrong type), so ``except ValueError`` keeps
+working.
+
+=====================  ==========================================================
+``ShapeError``         shapes that do not fit: names the layer and both shapes
+``DataError``          bad data: empty, ragged rows, NaN/inf, labels out of range
+``DataTypeError``      data that is not numbers at all
+``ModelFileError``     a model file that is corrupted, hand-edited or unreadable
+``TrainingDiverged``   the loss became NaN or infinite during ``fit``
+``BackendError``       an unknown or unavailable backend, with how to get it
+=====================  ==========================================================
+"""
+
+__all__ = [
+    "TinynetError", "ShapeError", "DataError", "DataTypeError",
+    "ModelFileError", "TrainingDiverged", "BackendError",
+]
+
+
+class TinynetError(Exception):
+    """Base class of every error tinynet raises on purpose."""
+
+
+class ShapeError(TinynetError, ValueError):
+    """Two shapes that must match do not."""
+
+
+class DataError(TinynetError, ValueError):
+    """Training or test data that cannot be used as it is."""
+
+
+class DataTypeError(TinynetError, TypeError):
+    """Data that is not made of numbers."""
+
+
+class ModelFileError(TinynetError, ValueError):
+    """A model file that cannot be loaded; nothing was half-loaded."""
+
+
+class TrainingDiverged(TinynetError, ArithmeticError):
+    """The loss became NaN or infinite; the last good weights were kept.
+
+    ``history`` holds the epochs that finished before it happened.
+    """
+
+    def __init__(self, message, history=None):
+        super().__init__(message)
+        self.history = history
+
+
+class BackendError(TinynetError, RuntimeError):
+    """A backend that is unknown, or known but not usable on this machine."""
