@@ -282,7 +282,8 @@ def test_uniform_is_roughly_uniform(backend):
 def test_dropout_mask_and_bernoulli(backend):
     mask = backend.to_list(backend.dropout_mask(50, 40, 0.25, seed=1, counter=0))
     values = {x for row in mask for x in row}
-    assert values <= {0.0, 1.0 / 0.75}
+    assert len(values) <= 2 and 0.0 in values     # 1/(1−p) is rounded in float32
+    close(backend, max(values), 1.0 / 0.75)
     kept = sum(x > 0 for row in mask for x in row) / 2000
     assert abs(kept - 0.75) < 0.04
     P = backend.full(40, 50, 0.3)
