@@ -1,9 +1,11 @@
 """The OpenCL C sources of the backend, one named constant per kernel family.
 
 Every kernel is written for a scalar type ``real`` (``float`` by default,
-``double`` when the backend is created with ``dtype="float64"``); ``real8``
-is the 8-wide vector of it and ``real8u`` the same vector at the alignment of
-one ``real``, so that a row of any length can be read 8 entries at a time.
+``double`` when the backend is created with ``dtype="float64"``); ``realV``
+is the vector of VW of them (VW = 16 where the device prefers 16-wide float
+vectors, as pocl does on AVX-512, else 8) and ``realVu`` the same vector at
+the alignment of one ``real``, so that a row of any length can be read VW
+entries at a time.
 All matrices are row-major: entry (i, j) of an (M, N) matrix is ``X[i*N + j]``.
 
 Each constant says its math and which output entries one work-item writes.
@@ -13,33 +15,35 @@ Each constant says its math and which output entries one work-item writes.
 Two things measured on the pocl CPU driver shaped these kernels:
 
 * ``vload8``/``vstore8`` and ``fma()`` compile to function calls there
-  (5-10x slower), so vectors are read through a cast pointer (``real8u *``)
+  (5-10x slower), so vectors are read through a cast pointer (``realVu *``)
   and products are written ``c += a * b`` with ``-cl-mad-enable``;
 * tiling through ``__local`` memory was slower than register blocking, so the
   fast products keep a small block of C in registers and read A and B
   straight from global memory (the CPU caches do the tiling).
 """
 
-__all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS", "BLOCK_ROWS", "BLOCK_COLS",
+__all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS", "BLOCK_ROWS",
            "NT_BLOCK_ROWS", "NT_BLOCK_COLS"]
 
 #: Activation name -> the ``kind`` number the kernels switch on.
 ACTIVATION_KINDS = {"linear": 0, "sigmoid": 1, "tanh": 2, "relu": 3,
                     "leaky_relu": 4, "softmax": 5}
 
-#: The block of C one work-item of the A·B and Aᵀ·B kernels computes.
-BLOCK_ROWS, BLOCK_COLS = 4, 16
-#: The block of C one work-item of the A·Bᵀ kernel computes.
-NT_BLOCK_ROWS, NT_BLOCK_COLS = 4, 2
+#: The block of C one work-item of the A·B and Aᵀ·B kernels computes is
+#: BLOCK_ROWS x (2·VW), VW the vector width the kernels are built for.
+BLOCK_ROWS = 6
+#: The block of C one work-item of the A·Bᵀ (dense_forward) kernel computes.
+NT_BLOCK_ROWS, NT_BLOCK_COLS = 4, 4
 
 # === Shared definitions ======================================================
 
 PREAMBLE = r"""
-/* real, real8 and REAL_IS_DOUBLE come from the build options (-D...). */
+/* real (float or double), VW (8 or 16), realV (the VW-vector of real) and
+   REAL_IS_DOUBLE come from the build options (-D...). */
 #ifdef REAL_IS_DOUBLE
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
-typedef real8 real8u __attribute__((aligned(sizeof(real))));   /* unaligned 8-vector */
+typedef realV realVu __attribute__((aligned(sizeof(real))));   /* unaligned VW-vector */
 
 /* g(z) for the activation numbered `kind` (see ACTIVATION_KINDS); softmax
    is row-wise and has its own kernel, so it is not handled here. */
@@ -51,6 +55,19 @@ inline real act(int kind, real z, real alpha)
     case 3: return z > (real)0 ? z : (real)0;                     /* relu */
     case 4: return z > (real)0 ? z : alpha * z;                   /* leaky relu */
     default: return z;                                            /* linear */
+    }
+}
+
+/* The same on a vector: pocl's vector tanh costs about 1 ns an entry, its
+   scalar tanh about 11 ns, so kernels apply g to VW entries at a time. */
+inline realV act_v(int kind, realV z, real alpha)
+{
+    switch (kind) {
+    case 1: return (realV)0.5 + (realV)0.5 * tanh((realV)0.5 * z);
+    case 2: return tanh(z);
+    case 3: return z > (realV)0 ? z : (realV)0;
+    case 4: return z > (realV)0 ? z : alpha * z;
+    default: return z;
     }
 }
 
@@ -66,11 +83,17 @@ inline real act_grad(int kind, real z, real a, real alpha)
     }
 }
 
-inline real hsum8(real8 v)
+/* the sum of a vector's entries */
+inline real hsum(realV v)
 {
-    real4 s = v.lo + v.hi;
-    real2 t = s.lo + s.hi;
-    return t.x + t.y;
+#if VW == 16
+    const real8 s8 = v.lo + v.hi;
+#else
+    const real8 s8 = v;
+#endif
+    const real4 s4 = s8.lo + s8.hi;
+    const real2 s2 = s4.lo + s4.hi;
+    return s2.x + s2.y;
 }
 """
 
@@ -103,51 +126,57 @@ __kernel void matmul_naive(const int M, const int N, const int K,
 # opA(i, k) differs, so the body is a template filled in below.
 _OUTER_TEMPLATE = r"""
 /* $MATH
-   Work-item (x, y) computes the 4 x 16 block of C with rows 4y .. 4y+3 and
-   columns 16x .. 16x+15.  For each k it reads 16 entries of B's row k as two
-   8-vectors and one entry of opA per row, and adds the outer product into
-   8 vector accumulators.  Rows past M are clamped for reading and not
-   written; a block that sticks out past column N is done one entry at a time.
+   Work-item (x, y) computes the 6 x 2VW block of C with rows 6y .. 6y+5 and
+   columns 2VW x .. 2VW x + 2VW-1 (VW = 8 or 16, the device's vector width).
+   For each k it reads 2VW entries of B's row k as two vectors and one entry
+   of opA per row, and adds the outer product into 12 vector accumulators.
+   Rows past M are clamped for reading and not written; a block that sticks
+   out past column N is done one entry at a time.
    $EXTRA */
 __kernel void $NAME(const int M, const int N, const int K,
                     __global const real *A, __global const real *B,
                     const real alpha, __global real *C $ARGS)
 {
-    const int j0 = get_global_id(0) * 16;
-    const int i0 = get_global_id(1) * 4;
+    const int j0 = get_global_id(0) * (2 * VW);
+    const int i0 = get_global_id(1) * 6;
     if (i0 >= M || j0 >= N + $ONES) return;
-    if (j0 + 16 <= N) {
-        int ii[4];
-        real8 c0[4], c1[4];
+    if (j0 + 2 * VW <= N) {
+        const __global real *a[6];          /* opA(i0 + r, k) = a[r][k * A_STEP] */
+        realV c0[6], c1[6];
         #pragma unroll
-        for (int r = 0; r < 4; ++r) {
-            ii[r] = min(i0 + r, M - 1);
-            c0[r] = (real8)0;
-            c1[r] = (real8)0;
+        for (int r = 0; r < 6; ++r) {
+            a[r] = A + $A_ROW(min(i0 + r, M - 1));
+            c0[r] = (realV)0;
+            c1[r] = (realV)0;
         }
+        const __global real *b = B + j0;
+        size_t ka = 0;
         for (int k = 0; k < K; ++k) {
-            const __global real8u *b = (const __global real8u *)(B + (size_t)k * N + j0);
-            const real8 b0 = b[0], b1 = b[1];
+            const realV b0 = ((const __global realVu *)b)[0];
+            const realV b1 = ((const __global realVu *)b)[1];
             #pragma unroll
-            for (int r = 0; r < 4; ++r) {
-                const real a = A[$A_AT(ii[r], k)];
-                c0[r] += a * b0;
-                c1[r] += a * b1;
+            for (int r = 0; r < 6; ++r) {
+                const real a_rk = a[r][ka];
+                c0[r] += a_rk * b0;
+                c1[r] += a_rk * b1;
             }
+            b += N;
+            ka += $A_STEP;
         }
-        for (int r = 0; r < 4 && i0 + r < M; ++r) {
-            __global real8u *c = (__global real8u *)(C + (size_t)(i0 + r) * N + j0);
+        for (int r = 0; r < 6 && i0 + r < M; ++r) {
+            __global realVu *c = (__global realVu *)(C + (size_t)(i0 + r) * N + j0);
             c[0] = alpha * c0[r];
             c[1] = alpha * c1[r];
         }
     } else {
-        const int j_end = min(j0 + 16, N + $ONES);
-        for (int r = 0; r < 4 && i0 + r < M; ++r) {
+        const int j_end = min(j0 + 2 * VW, N + $ONES);
+        for (int r = 0; r < 6 && i0 + r < M; ++r) {
             const int i = i0 + r;
+            const __global real *a = A + $A_ROW(i);
             for (int j = j0; j < min(j_end, N); ++j) {
                 real s = 0;
-                for (int k = 0; k < K; ++k) s += A[$A_AT(i, k)] * B[k * N + j];
-                C[i * N + j] = alpha * s;
+                for (int k = 0; k < K; ++k) s += a[(size_t)k * $A_STEP] * B[(size_t)k * N + j];
+                C[(size_t)i * N + j] = alpha * s;
             }
             $ONES_COLUMN
         }
@@ -157,9 +186,12 @@ __kernel void $NAME(const int M, const int N, const int K,
 """
 
 
-def _outer(name, math, a_at, args="", ones=0, ones_column="", epilogue="", extra=""):
+def _outer(name, math, a_layout, args="", ones=0, ones_column="", epilogue="", extra=""):
+    """One kernel from the template; a_layout "NN" reads A (M,K), "TN" A (K,M)."""
+    a_row, a_step = {"NN": ("(size_t)K * ", "1"), "TN": ("", "M")}[a_layout]
     text = _OUTER_TEMPLATE
-    for key, value in (("$NAME", name), ("$MATH", math), ("$A_AT", a_at),
+    for key, value in (("$NAME", name), ("$MATH", math), ("$A_ROW", a_row),
+                       ("$A_STEP", a_step),
                        ("$ARGS", args), ("$ONES_COLUMN", ones_column),
                        ("$ONES", str(ones)), ("$EPILOGUE", epilogue),
                        ("$EXTRA", extra)):
@@ -170,13 +202,13 @@ def _outer(name, math, a_at, args="", ones=0, ones_column="", epilogue="", extra
 MATMUL_NN = _outer(
     "matmul_nn",
     "C = alpha * A.B:  C[i][j] = alpha * sum_k A[i][k] * B[k][j];  A (M,K), B (K,N).",
-    "AT_NN")
+    "NN")
 
 MATMUL_TN = _outer(
     "matmul_tn",
     "C = alpha * A^T.B:  C[i][j] = alpha * sum_k A[k][i] * B[k][j];  A (K,M), B (K,N),\n"
     "   read in place (no transpose is made).",
-    "AT_TN")
+    "TN")
 
 DENSE_GRADS = _outer(
     "dense_grads",
@@ -184,12 +216,12 @@ DENSE_GRADS = _outer(
     "     dW = alpha * delta^T.A_prev   (C here; A = delta (K,M), B = A_prev (K,N))\n"
     "     db[i] = alpha * sum_k delta[k][i]   (db, a row of M)\n"
     "   db is the product with one extra column of B that is all ones.",
-    "AT_TN",
+    "TN",
     args=", __global real *db",
     ones=1,
     ones_column=r"""if (j_end > N) {
                 real s = 0;
-                for (int k = 0; k < K; ++k) s += A[AT_TN(i, k)];
+                for (int k = 0; k < K; ++k) s += a[(size_t)k * M];
                 db[i] = alpha * s;
             }""",
     extra="The block that holds column N (which does not exist in B) computes db.")
@@ -200,66 +232,75 @@ BACKPROP_DELTA = _outer(
     "     C[i][j] = g'(Z[i][j]) * sum_k delta[i][k] * W[k][j]\n"
     "   (A = delta (M,K) of the next layer, B = W (K,N) its weights, Z and Act\n"
     "   this layer's cache (M,N); alpha is 1).",
-    "AT_NN",
+    "NN",
     args=", __global const real *Z, __global const real *Act, const int kind, const real slope",
     epilogue=r"""/* then multiply this work-item's block by g'(z), in place */
-    for (int r = 0; r < 4 && i0 + r < M; ++r)
-        for (int j = j0; j < min(j0 + 16, N); ++j) {
+    for (int r = 0; r < 6 && i0 + r < M; ++r)
+        for (int j = j0; j < min(j0 + 2 * VW, N); ++j) {
             const int at = (i0 + r) * N + j;
             C[at] *= act_grad(kind, Z[at], Act[at], slope);
         }""")
 
-PRODUCTS = (MATMUL_NAIVE
-            + "\n#define AT_NN(i, k) ((size_t)(i) * K + (k))\n"
-            + "#define AT_TN(i, k) ((size_t)(k) * M + (i))\n"
-            + MATMUL_NN + MATMUL_TN + DENSE_GRADS + BACKPROP_DELTA)
+PRODUCTS = (MATMUL_NAIVE + MATMUL_NN + MATMUL_TN + DENSE_GRADS + BACKPROP_DELTA)
 
 DENSE_FORWARD = r"""
 /* C = A.W^T (+ b) and, when kind >= 0, Act = g(C): the forward pass of a
    dense layer, Z = A.W^T + b, A' = g(Z), with one sample per row of A:
      Z[i][j] = sum_k A[i][k] * W[j][k] + b[j];   A (M,K), W (N,K), b (1,N).
    Also the plain product A.B^T (has_bias = 0, kind = -1).
-   Work-item (x, y) computes the 4 x 2 block of rows 4y .. 4y+3 and columns
-   2x, 2x+1: both operands are read along k, 8 entries at a time, into 8
-   vector accumulators that are summed across at the end.  Rows and columns
-   past the edge are clamped for reading and not written. */
+   Work-item (x, y) computes the NT_ROWS x NT_COLS block of rows
+   NT_ROWS*y .. and columns NT_COLS*x .. : both operands are read along k,
+   VW entries at a time, into NT_ROWS*NT_COLS vector accumulators that are
+   summed across at the end.  Rows and columns past the edge are clamped for
+   reading and not written. */
 __kernel void dense_forward(const int M, const int N, const int K,
                             __global const real *A, __global const real *W,
                             __global const real *b, const int has_bias,
                             const int kind, const real slope,
                             __global real *Z, __global real *Act)
 {
-    const int j0 = get_global_id(0) * 2;
-    const int i0 = get_global_id(1) * 4;
+    const int j0 = get_global_id(0) * NT_COLS;
+    const int i0 = get_global_id(1) * NT_ROWS;
     if (i0 >= M || j0 >= N) return;
-    const __global real *a[4], *w[2];
+    const __global real *a[NT_ROWS], *w[NT_COLS];
     #pragma unroll
-    for (int r = 0; r < 4; ++r) a[r] = A + (size_t)min(i0 + r, M - 1) * K;
+    for (int r = 0; r < NT_ROWS; ++r) a[r] = A + (size_t)min(i0 + r, M - 1) * K;
     #pragma unroll
-    for (int c = 0; c < 2; ++c) w[c] = W + (size_t)min(j0 + c, N - 1) * K;
-    real8 acc[4][2];
+    for (int c = 0; c < NT_COLS; ++c) w[c] = W + (size_t)min(j0 + c, N - 1) * K;
+    realV acc[NT_ROWS * NT_COLS];   /* acc[r*NT_COLS + c]: 1-D, so it stays in registers */
     #pragma unroll
-    for (int r = 0; r < 4; ++r) { acc[r][0] = (real8)0; acc[r][1] = (real8)0; }
+    for (int t = 0; t < NT_ROWS * NT_COLS; ++t) acc[t] = (realV)0;
     int k = 0;
-    for (; k + 8 <= K; k += 8) {
-        real8 av[4];
+    for (; k + VW <= K; k += VW) {
+        realV av[NT_ROWS];
         #pragma unroll
-        for (int r = 0; r < 4; ++r) av[r] = *(const __global real8u *)(a[r] + k);
+        for (int r = 0; r < NT_ROWS; ++r) av[r] = *(const __global realVu *)(a[r] + k);
         #pragma unroll
-        for (int c = 0; c < 2; ++c) {
-            const real8 wv = *(const __global real8u *)(w[c] + k);
+        for (int c = 0; c < NT_COLS; ++c) {
+            const realV wv = *(const __global realVu *)(w[c] + k);
             #pragma unroll
-            for (int r = 0; r < 4; ++r) acc[r][c] += av[r] * wv;
+            for (int r = 0; r < NT_ROWS; ++r) acc[r * NT_COLS + c] += av[r] * wv;
         }
     }
-    for (int r = 0; r < 4 && i0 + r < M; ++r)
-        for (int c = 0; c < 2 && j0 + c < N; ++c) {
-            real s = hsum8(acc[r][c]);
+    /* z for the block (NT_ROWS*NT_COLS is a multiple of VW), then g(z) on
+       whole vectors of it */
+    real z[NT_ROWS * NT_COLS], g[NT_ROWS * NT_COLS];
+    #pragma unroll
+    for (int r = 0; r < NT_ROWS; ++r)
+        #pragma unroll
+        for (int c = 0; c < NT_COLS; ++c) {
+            real s = hsum(acc[r * NT_COLS + c]);
             for (int kk = k; kk < K; ++kk) s += a[r][kk] * w[c][kk];
-            if (has_bias) s += b[j0 + c];
-            const int at = (i0 + r) * N + j0 + c;
-            Z[at] = s;
-            if (kind >= 0) Act[at] = act(kind, s, slope);
+            z[r * NT_COLS + c] = has_bias ? s + b[min(j0 + c, N - 1)] : s;
+        }
+    if (kind >= 0)
+        for (int q = 0; q < NT_ROWS * NT_COLS; q += VW)
+            *(realV *)(g + q) = act_v(kind, *(realV *)(z + q), slope);
+    for (int r = 0; r < NT_ROWS && i0 + r < M; ++r)
+        for (int c = 0; c < NT_COLS && j0 + c < N; ++c) {
+            const size_t at = (size_t)(i0 + r) * N + j0 + c;
+            Z[at] = z[r * NT_COLS + c];
+            if (kind >= 0) Act[at] = g[r * NT_COLS + c];
         }
 }
 """
@@ -267,40 +308,47 @@ __kernel void dense_forward(const int M, const int N, const int K,
 # === Elementwise and row-wise ================================================
 
 ELEMENTWISE = r"""
-/* One entry per work-item: work-item t handles entry t of the n entries
-   (row-major), for every kernel in this group. */
+/* Unless a kernel says otherwise, work-item t handles the VW entries
+   t*VW .. t*VW + VW-1 (row-major) of the n entries: as one vector where they
+   all exist, one at a time in the last, partial vector.  (On pocl a
+   work-group costs about 0.2 µs however small, so one entry per work-item
+   made the elementwise kernels slow.) */
+#define LOADV(p, t) (*(const __global realVu *)((p) + (t)))
+#define STOREV(p, t) (*(__global realVu *)((p) + (t)))
 
 /* C = A op B, op = 0: +, 1: -, 2: *, 3: (A < B ? 1 : 0). */
 __kernel void binary(const int n, const int op, __global const real *A,
                      __global const real *B, __global real *C)
 {
-    const int t = get_global_id(0);
-    if (t >= n) return;
-    const real a = A[t], b = B[t];
-    C[t] = op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b : (a < b ? (real)1 : (real)0);
+    const int t0 = get_global_id(0) * VW;
+    if (t0 + VW <= n) {
+        const realV a = LOADV(A, t0), b = LOADV(B, t0);
+        STOREV(C, t0) = op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b
+                        : (a < b ? (realV)1 : (realV)0);
+    } else {
+        for (int t = t0; t < n; ++t) {
+            const real a = A[t], b = B[t];
+            C[t] = op == 0 ? a + b : op == 1 ? a - b : op == 2 ? a * b
+                   : (a < b ? (real)1 : (real)0);
+        }
+    }
 }
 
 /* C = s * A */
 __kernel void scale(const int n, const real s, __global const real *A, __global real *C)
 {
-    const int t = get_global_id(0);
-    if (t < n) C[t] = s * A[t];
-}
-
-/* C = A + b with the row b added to every row: C[i][j] = A[i][j] + b[j]. */
-__kernel void add_row(const int n, const int cols, __global const real *A,
-                      __global const real *b, __global real *C)
-{
-    const int t = get_global_id(0);
-    if (t < n) C[t] = A[t] + b[t % cols];
+    const int t0 = get_global_id(0) * VW;
+    if (t0 + VW <= n) STOREV(C, t0) = s * LOADV(A, t0);
+    else for (int t = t0; t < n; ++t) C[t] = s * A[t];
 }
 
 /* Act = g(Z), entry by entry (not softmax). */
 __kernel void activation(const int n, const int kind, const real slope,
                          __global const real *Z, __global real *Act)
 {
-    const int t = get_global_id(0);
-    if (t < n) Act[t] = act(kind, Z[t], slope);
+    const int t0 = get_global_id(0) * VW;
+    if (t0 + VW <= n) STOREV(Act, t0) = act_v(kind, LOADV(Z, t0), slope);
+    else for (int t = t0; t < n; ++t) Act[t] = act(kind, Z[t], slope);
 }
 
 /* C = G * g'(Z), entry by entry (not softmax). */
@@ -308,16 +356,34 @@ __kernel void activation_grad(const int n, const int kind, const real slope,
                               __global const real *Z, __global const real *Act,
                               __global const real *G, __global real *C)
 {
-    const int t = get_global_id(0);
-    if (t < n) C[t] = G[t] * act_grad(kind, Z[t], Act[t], slope);
+    const int t0 = get_global_id(0) * VW;
+    for (int t = t0; t < min(t0 + VW, n); ++t)
+        C[t] = G[t] * act_grad(kind, Z[t], Act[t], slope);
 }
 
-/* C = M[idx[r]] for each row r of the result: work-item t writes entry t. */
-__kernel void take_rows(const int n, const int cols, __global const real *M,
+/* Row-wise kernels: work-item (x, r) handles entries x*VW .. x*VW + VW-1 of
+   row r of the result. */
+
+/* C = A + b, the row b added to every row: C[r][j] = A[r][j] + b[j]. */
+__kernel void add_row(const int rows, const int cols, __global const real *A,
+                      __global const real *b, __global real *C)
+{
+    const int j0 = get_global_id(0) * VW, r = get_global_id(1);
+    if (r >= rows) return;
+    const size_t o = (size_t)r * cols;
+    if (j0 + VW <= cols) STOREV(C, o + j0) = LOADV(A, o + j0) + LOADV(b, j0);
+    else for (int j = j0; j < cols; ++j) C[o + j] = A[o + j] + b[j];
+}
+
+/* C[r] = M[idx[r]]: the rows of a batch. */
+__kernel void take_rows(const int rows, const int cols, __global const real *M,
                         __global const int *idx, __global real *C)
 {
-    const int t = get_global_id(0);
-    if (t < n) C[t] = M[(size_t)idx[t / cols] * cols + t % cols];
+    const int j0 = get_global_id(0) * VW, r = get_global_id(1);
+    if (r >= rows) return;
+    const size_t o = (size_t)r * cols, from = (size_t)idx[r] * cols;
+    if (j0 + VW <= cols) STOREV(C, o + j0) = LOADV(M, from + j0);
+    else for (int j = j0; j < cols; ++j) C[o + j] = M[from + j];
 }
 
 /* out[j] = alpha * sum_i A[i][j]: work-item j sums column j. */
@@ -327,7 +393,7 @@ __kernel void sum_rows(const int rows, const int cols, const real alpha,
     const int j = get_global_id(0);
     if (j >= cols) return;
     real s = 0;
-    for (int i = 0; i < rows; ++i) s += A[i * cols + j];
+    for (int i = 0; i < rows; ++i) s += A[(size_t)i * cols + j];
     out[j] = alpha * s;
 }
 
@@ -361,8 +427,8 @@ __kernel void softmax_grad_rows(const int rows, const int cols,
     for (int j = 0; j < cols; ++j) C[o + j] = Act[o + j] * (G[o + j] - ga);
 }
 
-/* The row index of each row's largest value (the first if tied):
-   work-item i does row i. */
+/* The column of each row's largest value (the first if tied): work-item i
+   does row i. */
 __kernel void argmax_rows(const int rows, const int cols, __global const real *A,
                           __global int *out)
 {
@@ -487,8 +553,9 @@ __kernel void count_correct(const int rows, const int cols,
 # === Optimiser steps, in place ==============================================
 
 OPTIMISERS = r"""
-/* One parameter entry per work-item (t < n).  The penalties make the
-   gradient g' = g + l2 * p + l1 * sign(p). */
+/* Work-item t updates the VW parameter entries t*VW .. t*VW + VW-1 (as for
+   the elementwise kernels).  The penalties make the gradient
+   g' = g + l2 * p + l1 * sign(p). */
 
 inline real penalised(real g, real p, real l2, real l1)
 {
@@ -499,8 +566,13 @@ inline real penalised(real g, real p, real l2, real l1)
 __kernel void sgd_step(const int n, __global real *P, __global const real *G,
                        const real lr, const real l2, const real l1)
 {
-    const int t = get_global_id(0);
-    if (t < n) P[t] -= lr * penalised(G[t], P[t], l2, l1);
+    const int t0 = get_global_id(0) * VW;
+    if (t0 + VW <= n) {
+        const realV p = LOADV(P, t0);
+        STOREV(P, t0) = p - lr * (LOADV(G, t0) + l2 * p + l1 * sign(p));
+    } else {
+        for (int t = t0; t < n; ++t) P[t] -= lr * penalised(G[t], P[t], l2, l1);
+    }
 }
 
 /* v <- mu * v - lr * g';  p <- p + v */
@@ -508,11 +580,12 @@ __kernel void momentum_step(const int n, __global real *P, __global real *V,
                             __global const real *G, const real lr, const real mu,
                             const real l2, const real l1)
 {
-    const int t = get_global_id(0);
-    if (t >= n) return;
-    const real v = mu * V[t] - lr * penalised(G[t], P[t], l2, l1);
-    V[t] = v;
-    P[t] += v;
+    const int t0 = get_global_id(0) * VW;
+    for (int t = t0; t < min(t0 + VW, n); ++t) {
+        const real v = mu * V[t] - lr * penalised(G[t], P[t], l2, l1);
+        V[t] = v;
+        P[t] += v;
+    }
 }
 
 /* Adam: m <- b1 m + (1 - b1) g';  v <- b2 v + (1 - b2) g'^2;
@@ -522,14 +595,15 @@ __kernel void adam_step(const int n, __global real *P, __global real *Mo,
                         const real lr, const real b1, const real b2, const real eps,
                         const real c1, const real c2, const real l2, const real l1)
 {
-    const int t = get_global_id(0);
-    if (t >= n) return;
-    const real g = penalised(G[t], P[t], l2, l1);
-    const real m = b1 * Mo[t] + (1 - b1) * g;
-    const real v = b2 * V[t] + (1 - b2) * g * g;
-    Mo[t] = m;
-    V[t] = v;
-    P[t] -= lr * (m * c1) / (sqrt(v * c2) + eps);
+    const int t0 = get_global_id(0) * VW;
+    for (int t = t0; t < min(t0 + VW, n); ++t) {
+        const real g = penalised(G[t], P[t], l2, l1);
+        const real m = b1 * Mo[t] + (1 - b1) * g;
+        const real v = b2 * V[t] + (1 - b2) * g * g;
+        Mo[t] = m;
+        V[t] = v;
+        P[t] -= lr * (m * c1) / (sqrt(v * c2) + eps);
+    }
 }
 """
 
@@ -552,11 +626,14 @@ inline uint counter_bits(uint seed, uint counter, uint index)
     return x >> 8;
 }
 
-/* U[t] = k / 2^24 for entry t (row-major index). */
+/* Work-item t makes entries t*VW .. t*VW + VW-1 (row-major index t). */
+
+/* U[t] = k / 2^24 */
 __kernel void uniform(const int n, const uint seed, const uint counter, __global real *U)
 {
-    const int t = get_global_id(0);
-    if (t < n) U[t] = (real)counter_bits(seed, counter, (uint)t) * (real)(1.0f / 16777216.0f);
+    const int t0 = get_global_id(0) * VW;
+    for (int t = t0; t < min(t0 + VW, n); ++t)
+        U[t] = (real)counter_bits(seed, counter, (uint)t) * (real)(1.0f / 16777216.0f);
 }
 
 /* Inverted dropout: keep where u > p, i.e. k > floor(p * 2^24) = k_p
@@ -565,18 +642,20 @@ __kernel void uniform(const int n, const uint seed, const uint counter, __global
 __kernel void dropout_mask(const int n, const uint seed, const uint counter,
                            const int k_p, const real keep_value, __global real *Mask)
 {
-    const int t = get_global_id(0);
-    if (t < n) Mask[t] = (int)counter_bits(seed, counter, (uint)t) > k_p ? keep_value : (real)0;
+    const int t0 = get_global_id(0) * VW;
+    for (int t = t0; t < min(t0 + VW, n); ++t)
+        Mask[t] = (int)counter_bits(seed, counter, (uint)t) > k_p ? keep_value : (real)0;
 }
 
 /* S[t] = 1 where u < P[t], else 0. */
 __kernel void bernoulli(const int n, const uint seed, const uint counter,
                         __global const real *P, __global real *S)
 {
-    const int t = get_global_id(0);
-    if (t >= n) return;
-    const real u = (real)counter_bits(seed, counter, (uint)t) * (real)(1.0f / 16777216.0f);
-    S[t] = u < P[t] ? (real)1 : (real)0;
+    const int t0 = get_global_id(0) * VW;
+    for (int t = t0; t < min(t0 + VW, n); ++t) {
+        const real u = (real)counter_bits(seed, counter, (uint)t) * (real)(1.0f / 16777216.0f);
+        S[t] = u < P[t] ? (real)1 : (real)0;
+    }
 }
 """
 
