@@ -12,7 +12,7 @@ Standard library only. The notation follows the lecture:
 ``lr``     the learning rate η
 =========  ==================================================================
 
->>> from tinynet import Network, Dense, datasets
+>>> from tinynet import Network, Dense
 >>> net = Network([Dense(2, 2, "sigmoid"), Dense(2, 1, "sigmoid")], seed=0)
 >>> net.count_parameters()
 9
