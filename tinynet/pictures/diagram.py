@@ -15,7 +15,7 @@ a "⋮", the last two, and a label such as "256 units".
 (3, 2)
 """
 
-from .svg import Svg, circle, line, rect, text
+from .svg import Svg, circle, line, rect, text, tint
 
 __all__ = ["network_diagram"]
 
@@ -50,13 +50,6 @@ def _shown(n, max_units):
     if n <= max_units:
         return list(range(n))
     return [0, 1, 2, 3, None, n - 2, n - 1]
-
-
-def _tint(colour, amount):
-    """Mix ``colour`` (#rrggbb) with white: amount 0 -> white, 1 -> colour."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    mixed = [int(round(255 + (c - 255) * amount)) for c in rgb]
-    return "#%02x%02x%02x" % tuple(mixed)
 
 
 def network_diagram(weights, biases=None, layer_names=None, title="",
@@ -128,7 +121,7 @@ def network_diagram(weights, biases=None, layer_names=None, title="",
             fill = "white"
             if biases is not None and l > 0:
                 b = biases[l - 1][i]
-                fill = _tint(POSITIVE if b >= 0 else NEGATIVE,
+                fill = tint(POSITIVE if b >= 0 else NEGATIVE,
                              0.85 * abs(b) / biggest_b)
             pic.add(circle(x, y, _RADIUS, fill=fill, stroke="#222222",
                            stroke_width=1.5, class_="neuron"))
@@ -151,7 +144,7 @@ def _legend(x, y, with_biases):
            text(x + 182, y + 4, "negative weight", 12, anchor="start"),
            text(x + 300, y + 4, "line width \u221d |w|", 12, anchor="start")]
     if with_biases:
-        out += [rect(x + 6, y + 16, 14, 14, fill=_tint(POSITIVE, 0.85),
+        out += [rect(x + 6, y + 16, 14, 14, fill=tint(POSITIVE, 0.85),
                      stroke="#222222"),
                 text(x + 32, y + 28, "fill: bias (blue +, red \u2212, "
                      "white 0)", 12, anchor="start")]

@@ -21,7 +21,7 @@ import tempfile
 from xml.sax.saxutils import escape, quoteattr
 
 __all__ = ["Svg", "element", "line", "rect", "circle", "polyline", "text",
-           "PALETTE", "FONT", "text_width"]
+           "tint", "PALETTE", "FONT", "text_width"]
 
 # Okabe & Ito's colour-blind-safe colours (blue, vermillion, green, orange,
 # reddish purple, sky blue, yellow, black), used for series and classes.
@@ -94,6 +94,17 @@ def text(x, y, content, size=12, anchor="middle", **attrs):
     """Text whose baseline starts, centres or ends at (x, y) (``anchor``)."""
     return element("text", content, x=float(x), y=float(y), font_size=size,
                    text_anchor=anchor, **attrs)
+
+
+def tint(colour, amount):
+    """Mix ``colour`` (#rrggbb) with white: amount 0 -> white, 1 -> colour.
+
+    >>> tint("#0072B2", 0.5)
+    '#80b8d8'
+    """
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    mixed = [int(round(255 + (c - 255) * amount)) for c in rgb]
+    return "#%02x%02x%02x" % tuple(mixed)
 
 
 def text_width(content, size=12):
