@@ -33,6 +33,8 @@ def _layer_sizes(weights):
     if not weights:
         raise ValueError("weights is empty: give one matrix per layer")
     sizes = [len(weights[0][0]) if weights[0] else 0]
+    if sizes[0] == 0:
+        raise ValueError("weights[0] has no columns: the input layer is empty")
     for l, W in enumerate(weights):
         n_out = len(W)
         if n_out == 0 or any(len(row) != sizes[-1] for row in W):
