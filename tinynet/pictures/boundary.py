@@ -17,7 +17,7 @@ pale where the model is unsure, strong where it is confident.
 """
 
 from .axes import Axes, legend, legend_width
-from .svg import PALETTE, Svg, circle, element, rect, tint
+from .svg import PALETTE, Svg, circle, element, rect, runs, tint
 
 __all__ = ["decision_boundary"]
 
@@ -95,18 +95,14 @@ def decision_boundary(predict, X, y, title="", resolution=80, xlabel="x1",
     for j in range(resolution):
         row = cells[j * resolution:(j + 1) * resolution]
         keys = [(label, int(conf * (_LEVELS - 1) + 0.5)) for label, conf in row]
-        start = 0
-        for i in range(1, resolution + 1):
-            if i == resolution or keys[i] != keys[start]:
-                label, level = keys[start]
-                regions.append(rect(
-                    axes.left + start * cell_w,
-                    axes.top + side - (j + 1) * cell_h,
-                    # 0.5 px overlap hides hairline seams between cells.
-                    (i - start) * cell_w + 0.5, cell_h + 0.5,
-                    fill=tint(PALETTE[label % len(PALETTE)],
-                              0.12 + 0.33 * level / (_LEVELS - 1))))
-                start = i
+        for start, stop, (label, level) in runs(keys):
+            regions.append(rect(
+                axes.left + start * cell_w,
+                axes.top + side - (j + 1) * cell_h,
+                # 0.5 px overlap hides hairline seams between cells.
+                (stop - start) * cell_w + 0.5, cell_h + 0.5,
+                fill=tint(PALETTE[label % len(PALETTE)],
+                          0.12 + 0.33 * level / (_LEVELS - 1))))
     pic.add(element("g", regions, class_="regions",
                     shape_rendering="crispEdges"))
     pic.add(*axes.draw(title, xlabel, ylabel, grid=False))

@@ -10,7 +10,7 @@ layout of the digit data sets and of one row of a first-layer weight matrix
 """
 
 from .axes import LABEL_SIZE, TICK_SIZE, TITLE_SIZE
-from .svg import PALETTE, Svg, element, rect, text, text_width, tint
+from .svg import PALETTE, Svg, element, rect, runs, text, text_width, tint
 
 __all__ = ["image_grid", "confusion_matrix_chart"]
 
@@ -81,15 +81,12 @@ def image_grid(images, shape=(16, 16), labels=None, title="", columns=10,
         for r in range(n_rows):
             row = image[r * n_cols:(r + 1) * n_cols]
             levels = [int((v - low) / span * (_LEVELS - 1) + 0.5) for v in row]
-            start = 0
-            for c in range(1, n_cols + 1):
-                if c == n_cols or levels[c] != levels[start]:
-                    if levels[start] > 0:   # white needs no rectangle
-                        parts.append(rect(
-                            x0 + start * pixel, y0 + r * pixel,
-                            (c - start) * pixel, pixel,
-                            fill=_grey(levels[start] / (_LEVELS - 1.0))))
-                    start = c
+            for start, stop, level in runs(levels):
+                if level > 0:   # white needs no rectangle
+                    parts.append(rect(
+                        x0 + start * pixel, y0 + r * pixel,
+                        (stop - start) * pixel, pixel,
+                        fill=_grey(level / (_LEVELS - 1.0))))
         parts.append(rect(x0, y0, tile_w, tile_h, stroke="#999999"))
         if labels is not None:
             parts.append(text(x0 + tile_w / 2.0, y0 + tile_h + 14,

@@ -21,7 +21,8 @@ import tempfile
 from xml.sax.saxutils import escape, quoteattr
 
 __all__ = ["Svg", "element", "line", "rect", "circle", "polyline", "text",
-           "tint", "PALETTE", "FONT", "text_width"]
+           "tint", "runs", "PALETTE", "FONT",
+           "text_width"]
 
 # Okabe & Ito's colour-blind-safe colours (blue, vermillion, green, orange,
 # reddish purple, sky blue, yellow, black), used for series and classes.
@@ -105,6 +106,22 @@ def tint(colour, amount):
     rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     mixed = [int(round(255 + (c - 255) * amount)) for c in rgb]
     return "#%02x%02x%02x" % tuple(mixed)
+
+
+def runs(values):
+    """Split a row into runs of equal values: ``(start, stop, value)``.
+
+    Pictures made of grid cells draw one rectangle per run instead of one
+    per cell, which keeps the SVG small.
+
+    >>> list(runs([0, 0, 1, 0]))
+    [(0, 2, 0), (2, 3, 1), (3, 4, 0)]
+    """
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            yield start, i, values[start]
+            start = i
 
 
 def text_width(content, size=12):
