@@ -218,6 +218,14 @@ class Network:
         from .io import load
         return load(path, backend)
 
+    def plot(self, title="Network"):
+        """The network as an SVG diagram (neurons, and weights by sign and size)."""
+        from .plots import network_chart
+        return network_chart(self, title)
+
+    def _repr_svg_(self):
+        return self.plot()._repr_svg_()
+
     def snapshot(self):
         """Copies of every parameter on the backend (to restore good weights)."""
         return [self.backend.copy(P) for _, P, _, _ in self.parameters()]
