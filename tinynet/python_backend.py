@@ -24,7 +24,7 @@ CPython runs fastest, without hiding the math:
 
 import math
 from itertools import repeat
-from operator import add, mul
+from operator import add, mul, sub
 
 from .backend import Backend
 
@@ -266,7 +266,8 @@ class PythonBackend(Backend):
         if l2 or l1:
             G = _penalised(P, G, l2, l1)
         for i, (p_row, g_row) in enumerate(zip(P, G)):
-            P[i] = [p - lr * g for p, g in zip(p_row, g_row)]
+            # p − lr·g for each entry, as two passes of map (which loop in C)
+            P[i] = list(map(sub, p_row, map(mul, repeat(lr), g_row)))
 
     def momentum_step(self, P, V, G, lr, mu, l2=0.0, l1=0.0):
         """V ← mu·V − lr·G';  P ← P + V."""
