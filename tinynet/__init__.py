@@ -1,6 +1,41 @@
-"""tinynet: neural networks a student can read, run and trust."""
+"""tinynet: neural networks a student can read, run and trust.
 
-from .backend import available_backends, backend_name, get_backend, use
+Standard library only. The notation follows the lecture:
+
+=========  ==================================================================
+``x``      an input sample; a batch X holds one sample per row
+``W, b``   a layer's weights (n_out, n_in) and biases: W[l] = (n[l], n[l−1])
+``z``      weighted input z = W·a_prev + b
+``a``      activation a = g(z); the network's output is the last layer's a
+``t``      the target; E the loss (error) of one sample
+``delta``  ∂E/∂z: output delta (a − t)·g'(z), hidden delta g'(z_j)·Σ_k delta_k·w_kj
+``lr``     the learning rate η
+=========  ==================================================================
+
+>>> from tinynet import Network, Dense
+>>> net = Network([Dense(2, 2, "sigmoid"), Dense(2, 1, "sigmoid")], seed=0)
+>>> net.count_parameters()
+9
+"""
+
+from .activations import ACTIVATIONS
+from .backend import available_backends, backend_name, get_backend, register, use
+from .errors import (BackendError, DataError, DataTypeError, ModelFileError, ShapeError,
+                     TinynetError, TrainingDiverged)
+from .gradcheck import gradcheck
+from .initializers import INITIALIZERS
+from .layers import Dense, Dropout, Neuron
+from .losses import LOSSES
+from .network import Network
+from .optim import SGD, Adam, Momentum
+from .training import History
 
 __version__ = "0.1.0"
-__all__ = ["use", "backend_name", "available_backends", "get_backend"]
+
+__all__ = [
+    "Network", "Dense", "Dropout", "Neuron", "SGD", "Momentum", "Adam", "History",
+    "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
+    "ACTIVATIONS", "LOSSES", "INITIALIZERS",
+    "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",
+    "TrainingDiverged", "BackendError",
+]

@@ -23,7 +23,8 @@ CPython runs fastest, without hiding the math:
 """
 
 import math
-from operator import mul
+from itertools import repeat
+from operator import add, mul, sub
 
 from .backend import Backend
 
@@ -34,12 +35,21 @@ _log = math.log
 _tanh = math.tanh
 _log1p = math.log1p
 
-# The dot product u·v = Σ_i u_i·v_i, in C either way.
+# The dot product u·v = Σ_i u_i·v_i, and the dot products of u with every
+# row v of a matrix: the inner loop of every matrix product, run in C.
 try:
     from math import sumprod as _dot
+
+    def _dots(u, rows):
+        """[u·v for v in rows]"""
+        return list(map(_dot, repeat(u), rows))
 except ImportError:                       # Python < 3.12
     def _dot(u, v):
         return sum(map(mul, u, v))
+
+    def _dots(u, rows):
+        """[u·v for v in rows]"""
+        return [sum(map(mul, u, v)) for v in rows]
 
 _MASK32 = 0xFFFFFFFF
 
@@ -109,21 +119,22 @@ class PythonBackend(Backend):
     def matmul(self, A, B):
         """C = A·B: C[i][j] = Σ_k A[i][k]·B[k][j]."""
         columns = list(zip(*B))
-        return [[_dot(a, col) for col in columns] for a in A]
+        return [_dots(a, columns) for a in A]
 
     def matmul_nt(self, A, B):
         """C = A·Bᵀ: C[i][j] = Σ_k A[i][k]·B[j][k] (the forward pass a·Wᵀ)."""
-        return [[_dot(a, b) for b in B] for a in A]
+        return [_dots(a, B) for a in A]
 
     def matmul_tn(self, A, B, alpha=1.0):
         """C = alpha·Aᵀ·B: C[i][j] = alpha·Σ_k A[k][i]·B[k][j] (deltaᵀ·a)."""
         if len(A) == 1:                   # one sample: an outer product
             b = B[0]
             return [[alpha * d * x for x in b] for d in A[0]]
+        A_columns = zip(*A)
+        if alpha != 1.0:                  # scale the (usually small) delta side first
+            A_columns = [[alpha * x for x in column] for column in A_columns]
         B_columns = list(zip(*B))
-        if alpha == 1.0:
-            return [[_dot(a, b) for b in B_columns] for a in zip(*A)]
-        return [[alpha * _dot(a, b) for b in B_columns] for a in zip(*A)]
+        return [_dots(a, B_columns) for a in A_columns]
 
     # === Elementwise and reductions =========================================
 
@@ -255,7 +266,8 @@ class PythonBackend(Backend):
         if l2 or l1:
             G = _penalised(P, G, l2, l1)
         for i, (p_row, g_row) in enumerate(zip(P, G)):
-            P[i] = [p - lr * g for p, g in zip(p_row, g_row)]
+            # p − lr·g for each entry, as two passes of map (which loop in C)
+            P[i] = list(map(sub, p_row, map(mul, repeat(lr), g_row)))
 
     def momentum_step(self, P, V, G, lr, mu, l2=0.0, l1=0.0):
         """V ← mu·V − lr·G';  P ← P + V."""
@@ -296,7 +308,7 @@ class PythonBackend(Backend):
     def dense_forward(self, A, W, b, name, alpha=0.01):
         """z = W·a + b for each sample a (a row of A), then a' = g(z)."""
         b = b[0]
-        Z = [[_dot(a, w) + b_k for w, b_k in zip(W, b)] for a in A]
+        Z = [list(map(add, _dots(a, W), b)) for a in A]
         return Z, self.activation(name, Z, alpha)
 
 

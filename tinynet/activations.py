@@ -1,0 +1,126 @@
+"""Activation functions g(z) and their derivatives g'(z), as on the slides.
+
+Each activation is known to the backends by its *name* (a backend turns the
+name into a loop or a kernel); the scalar formulas here are the definitions,
+used by a single ``Neuron`` and by the tests.
+
+============  ===========================  =====================================
+name          g(z)                         g'(z)
+============  ===========================  =====================================
+sigmoid       1 / (1 + e^(−z))             g(z)·(1 − g(z))
+tanh          (e^z − e^(−z))/(e^z + e^−z)  1 − g(z)²
+relu          max(0, z)                    1 if z > 0 else 0
+leaky_relu    z if z > 0 else α·z          1 if z > 0 else α   (α = 0.01)
+linear        z                            1
+softmax       e^(z_k) / Σ_j e^(z_j)        ∂a_k/∂z_i = a_k·(δ_ki − a_i)
+============  ===========================  =====================================
+
+>>> round(sigmoid(0.0), 3), round(sigmoid_prime(0.0), 3)
+(0.5, 0.25)
+>>> relu(-2.0), relu(3.0)
+(0.0, 3.0)
+>>> [round(a, 3) for a in softmax([1.0, 2.0, 3.0])]
+[0.09, 0.245, 0.665]
+"""
+
+import math
+
+from .backend import ACTIVATIONS
+
+__all__ = [
+    "ACTIVATIONS", "check_activation", "g", "g_prime",
+    "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
+    "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "softmax",
+]
+
+
+def sigmoid(z):
+    """g(z) = 1 / (1 + e^(−z))."""
+    if z < -700.0:                       # e^(−z) would overflow; g(z) is 0 to double precision
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def sigmoid_prime(z):
+    """g'(z) = g(z)·(1 − g(z))."""
+    a = sigmoid(z)
+    return a * (1.0 - a)
+
+
+def tanh(z):
+    """g(z) = (e^z − e^(−z)) / (e^z + e^(−z))."""
+    return math.tanh(z)
+
+
+def tanh_prime(z):
+    """g'(z) = 1 − tanh(z)²."""
+    return 1.0 - math.tanh(z) ** 2
+
+
+def relu(z):
+    """g(z) = max(0, z)."""
+    return z if z > 0.0 else 0.0
+
+
+def relu_prime(z):
+    """g'(z) = 1 for z > 0, else 0 (we take 0 at z = 0)."""
+    return 1.0 if z > 0.0 else 0.0
+
+
+def leaky_relu(z, alpha=0.01):
+    """g(z) = z for z > 0, else α·z."""
+    return z if z > 0.0 else alpha * z
+
+
+def leaky_relu_prime(z, alpha=0.01):
+    """g'(z) = 1 for z > 0, else α."""
+    return 1.0 if z > 0.0 else alpha
+
+
+def linear(z):
+    """g(z) = z (the identity: regression outputs)."""
+    return z
+
+
+def linear_prime(z):
+    """g'(z) = 1."""
+    return 1.0
+
+
+def softmax(z):
+    """a_k = e^(z_k) / Σ_j e^(z_j) for a whole vector z (shifted by max z)."""
+    z_max = max(z)
+    e = [math.exp(z_k - z_max) for z_k in z]
+    total = sum(e)
+    return [e_k / total for e_k in e]
+
+
+_SCALAR = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "leaky_relu": (leaky_relu, leaky_relu_prime),
+    "linear": (linear, linear_prime),
+}
+
+
+def check_activation(name):
+    """Return ``name`` if it is a known activation, else raise ValueError."""
+    if name not in ACTIVATIONS:
+        raise ValueError("unknown activation {!r}; choose one of: {}".format(
+            name, ", ".join(ACTIVATIONS)))
+    return name
+
+
+def g(name):
+    """The scalar function g for an activation name (not softmax: it needs a vector)."""
+    if name == "softmax":
+        raise ValueError("softmax acts on a whole layer, not on one neuron's z")
+    return _SCALAR[check_activation(name)][0]
+
+
+def g_prime(name):
+    """The scalar derivative g' for an activation name."""
+    if name == "softmax":
+        raise ValueError("softmax acts on a whole layer, not on one neuron's z")
+    return _SCALAR[check_activation(name)][1]

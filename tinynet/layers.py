@@ -1,0 +1,256 @@
+"""Neurons and layers: the forward pass, the backward pass, side by side.
+
+Notation (as in the lecture; code counts layers from 0 where the slides count
+from 1):
+
+=========  ===========================================================
+``W``      weights of a layer, shape (n_out, n_in): W[l] = (n[l], n[l−1])
+``b``      biases, one per unit: a (1, n_out) row
+``z``      weighted input  z = W·a_prev + b
+``a``      activation      a = g(z)
+``delta``  ∂E/∂z, the error signal of a layer
+``dW, db`` ∂E/∂W, ∂E/∂b, averaged over the mini-batch
+=========  ===========================================================
+
+A batch holds one sample per row, so the code computes Z = A_prev·Wᵀ + b for
+all samples at once; every matrix operation goes through the backend.
+
+>>> n = Neuron([1.0, -2.0], 1.0, "sigmoid")      # g(w·x + b)
+>>> round(n([1.0, -1.0]), 4)                       # z = 1 + 2 + 1 = 4
+0.982
+"""
+
+from . import activations
+from .initializers import default_initializer, initial_weights
+
+__all__ = ["Neuron", "Layer", "Dense", "Dropout", "LAYER_TYPES"]
+
+
+class Neuron:
+    """One unit: a = g(w·x + b), with plain lists and floats.
+
+    >>> Neuron([2.0, -1.0], 0.0, "relu")([1.0, 1.0])
+    1.0
+    """
+
+    def __init__(self, w, b=0.0, activation="sigmoid"):
+        self.w = [float(x) for x in w]
+        self.b = float(b)
+        self.activation = activations.check_activation(activation)
+
+    def z(self, x):
+        """The weighted input z = w·x + b = Σ_j w_j·x_j + b."""
+        if len(x) != len(self.w):
+            raise ValueError("this neuron has {} weights but got {} inputs".format(len(self.w), len(x)))
+        return sum(w_j * x_j for w_j, x_j in zip(self.w, x)) + self.b
+
+    def __call__(self, x):
+        """The output a = g(z)."""
+        return activations.g(self.activation)(self.z(x))
+
+    def __repr__(self):
+        return "Neuron(w={}, b={}, {})".format(self.w, self.b, self.activation)
+
+
+class Layer:
+    """What every layer provides to a ``Network``.
+
+    ``forward(a_prev, training)`` computes and caches this layer's output;
+    ``backward(delta)`` turns this layer's delta into parameter gradients;
+    ``delta_below(delta, below)`` hands the error signal to the layer below.
+    """
+
+    n_in = n_out = None
+    backend = None
+    name = "layer"
+
+    def build(self, backend, rng, n_in):
+        """Create parameters on ``backend``; ``n_in`` is the width coming in."""
+        self.backend = backend
+        self.n_in = n_in
+        if self.n_out is None:
+            self.n_out = n_in
+
+    def parameters(self):
+        """[(name, P, dP, penalised)] for the optimiser; no parameters by default."""
+        return []
+
+    def delta_from_grad(self, grad_a):
+        """This layer's delta from ∂E/∂a (the identity for a layer without g)."""
+        return grad_a
+
+    def delta_from_product(self, delta, W):
+        """This layer's delta from the layer above: ∂E/∂a = delta_above·W_above."""
+        return self.delta_from_grad(self.backend.matmul(delta, W))
+
+    def config(self):
+        return {"type": type(self).__name__}
+
+
+class Dense(Layer):
+    """A fully connected layer: z = W·a_prev + b, a = g(z).
+
+    Forward, for each sample (a row of the batch):   z_k = Σ_j w_kj·a_j + b_k
+    Backward, with delta_k = ∂E/∂z_k given:
+        ∂E/∂w_kj = delta_k·a_j        (averaged over the batch)
+        ∂E/∂b_k  = delta_k
+        delta_j of the layer below = g'(z_j)·Σ_k delta_k·w_kj
+    """
+
+    def __init__(self, n_in, n_out, activation="sigmoid", init=None, alpha=0.01):
+        for what, n in (("n_in", n_in), ("n_out", n_out)):
+            if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+                raise ValueError("Dense: {} must be a positive whole number, got {!r}".format(what, n))
+        self.n_in, self.n_out = n_in, n_out
+        self.activation = activations.check_activation(activation)
+        self.init = init or default_initializer(self.activation)
+        self.alpha = alpha                 # the slope of leaky_relu for z < 0
+        self.index = None
+        self.W = self.b = self.dW = self.db = None
+        self.a_prev = self.z = self.a = None
+        self._pending = None               # weights given before a backend exists
+
+    @property
+    def name(self):
+        where = "" if self.index is None else " {}".format(self.index + 1)
+        return "Dense layer{} ({})".format(where, self.shape_text())
+
+    def shape_text(self):
+        return "{}→{}, {}".format(self.n_in, self.n_out, self.activation)
+
+    def __repr__(self):
+        return "Dense({})".format(self.shape_text())
+
+    def build(self, backend, rng, n_in=None, weights=None):
+        self.backend = backend
+        if weights is None and self._pending is not None:
+            weights, self._pending = self._pending, None
+        if weights is None:
+            W = initial_weights(self.init, self.n_out, self.n_in, rng)
+            b = [[0.0] * self.n_out]
+        else:
+            W, b = weights
+        self.W = backend.array(W)               # (n_out, n_in)
+        self.b = backend.array(b)               # (1, n_out)
+
+    # === Forward ============================================================
+
+    def forward(self, a_prev, training=False):
+        """z = W·a_prev + b and a = g(z); keeps (a_prev, z, a) for backward."""
+        self.a_prev = a_prev
+        self.z, self.a = self.backend.dense_forward(a_prev, self.W, self.b, self.activation, self.alpha)
+        return self.a
+
+    # === Backward ===========================================================
+
+    def backward(self, delta):
+        """∂E/∂W = (1/m)·deltaᵀ·a_prev and ∂E/∂b = (1/m)·Σ delta, for m samples."""
+        self.dW, self.db = self.backend.dense_grads(delta, self.a_prev)
+
+    def delta_below(self, delta, below):
+        """delta_j = g'(z_j)·Σ_k delta_k·w_kj for the layer below."""
+        return below.delta_from_product(delta, self.W)
+
+    def delta_from_grad(self, grad_a):
+        """delta = ∂E/∂a ⊙ g'(z)  (the output delta is (a − t)·g'(z))."""
+        return self.backend.activation_grad(self.activation, self.z, self.a, grad_a, self.alpha)
+
+    def delta_from_product(self, delta, W):
+        """delta = g'(z) ⊙ (delta_above·W_above), in one backend operation."""
+        return self.backend.backprop_delta(delta, W, self.z, self.a, self.activation, self.alpha)
+
+    # === Parameters =========================================================
+
+    def parameters(self):
+        return [("W", self.W, self.dW, True), ("b", self.b, self.db, False)]
+
+    def get_weights(self):
+        """(W, b) as plain lists: W is (n_out, n_in), b a list of n_out."""
+        return self.backend.to_list(self.W), self.backend.to_list(self.b)[0]
+
+    def set_weights(self, W, b):
+        """Replace W (n_out rows of n_in) and b (n_out numbers)."""
+        if len(W) != self.n_out or any(len(row) != self.n_in for row in W) or len(b) != self.n_out:
+            raise ValueError("{}: weights must be {}×{} and {} biases".format(
+                self.name, self.n_out, self.n_in, self.n_out))
+        self.build(self.backend, None, weights=(W, [list(b)]))
+
+    def neuron(self, j):
+        """Unit j as a ``Neuron``: row j of W is its weights, b[j] its bias (a copy)."""
+        W, b = self.get_weights()
+        return Neuron(W[j], b[j], self.activation)
+
+    def neurons(self):
+        """Every unit of the layer as a ``Neuron``."""
+        return [self.neuron(j) for j in range(self.n_out)]
+
+    @classmethod
+    def from_neurons(cls, neurons):
+        """A Dense layer whose row j of W and b[j] come from neurons[j]."""
+        if not neurons:
+            raise ValueError("Dense.from_neurons needs at least one neuron")
+        kinds = {n.activation for n in neurons}
+        widths = {len(n.w) for n in neurons}
+        if len(kinds) != 1 or len(widths) != 1:
+            raise ValueError("the neurons of one layer must share an activation and an input width")
+        layer = cls(widths.pop(), len(neurons), kinds.pop())
+        layer._pending = ([list(n.w) for n in neurons], [[n.b for n in neurons]])
+        return layer
+
+    def config(self):
+        return {"type": "Dense", "n_in": self.n_in, "n_out": self.n_out,
+                "activation": self.activation, "init": self.init, "alpha": self.alpha}
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training each input is zeroed with probability p
+    and the survivors are scaled by 1/(1−p); at test time it passes a through.
+
+    The mask comes from the backend's counter-based generator, so a seed and
+    a step number fix it (and both backends draw the same mask).
+    """
+
+    def __init__(self, p=0.5):
+        if not 0.0 <= p < 1.0:
+            raise ValueError("Dropout: p must be in [0, 1), got {!r}".format(p))
+        self.p = p
+        self.seed = 0
+        self.counter = 0
+        self.mask = None
+        self.index = None
+
+    name = property(lambda self: "Dropout layer{} (p={})".format(
+        "" if self.index is None else " {}".format(self.index + 1), self.p))
+
+    def __repr__(self):
+        return "Dropout(p={})".format(self.p)
+
+    def build(self, backend, rng, n_in=None):
+        self.backend = backend
+        if n_in is not None:
+            self.n_in = self.n_out = n_in
+        self.seed = rng.getrandbits(32) if rng is not None else self.seed
+
+    def forward(self, a_prev, training=False):
+        """a = mask ⊙ a_prev in training, a = a_prev otherwise."""
+        if not training or self.p == 0.0:
+            self.mask = None
+            return a_prev
+        rows, cols = self.backend.shape(a_prev)
+        self.counter += 1
+        self.mask = self.backend.dropout_mask(rows, cols, self.p, self.seed, self.counter)
+        return self.backend.mul(a_prev, self.mask)
+
+    def backward(self, delta):
+        """No parameters: nothing to compute."""
+
+    def delta_below(self, delta, below):
+        """∂E/∂a_prev = mask ⊙ ∂E/∂a, then the layer below applies its g'."""
+        grad = delta if self.mask is None else self.backend.mul(delta, self.mask)
+        return below.delta_from_grad(grad)
+
+    def config(self):
+        return {"type": "Dropout", "p": self.p}
+
+
+LAYER_TYPES = {"Dense": Dense, "Dropout": Dropout}

@@ -1,0 +1,235 @@
+"""A feed-forward network: a sequence of layers, a loss, and backpropagation.
+
+>>> from tinynet import Network, Dense
+>>> net = Network([Dense(2, 3, "tanh"), Dense(3, 1, "sigmoid")], loss="logistic", seed=0)
+>>> net
+Network([Dense(2→3, tanh), Dense(3→1, sigmoid)], loss='logistic')
+>>> len(net.predict([[0.0, 1.0], [1.0, 0.0]]))
+2
+
+Backpropagation with a forward cache, as in the lecture:
+
+1. forward: every layer keeps z = W·a_prev + b and a = g(z);
+2. output delta: delta = (a − t)·g'(z)  (or a − t for cross-entropy/logistic);
+3. backwards through the layers: delta_j = g'(z_j)·Σ_k delta_k·w_kj;
+4. gradients: ∂E/∂w_kj = delta_k·a_j, averaged over the mini-batch.
+"""
+
+import math
+import random
+
+from . import losses
+from .backend import resolve
+from .checks import check_inputs, check_targets
+from .errors import ShapeError
+from .layers import Dense
+
+__all__ = ["Network"]
+
+
+class Network:
+    """Layers applied in order; ``loss`` names the error E the training minimises.
+
+    ``seed`` fixes every random choice (initial weights, shuffling, dropout):
+    the same seed gives the same network and the same training run.
+    ``backend`` is a name ("python", "opencl"), a backend object, or None for
+    the current default (``tinynet.use``).
+    """
+
+    def __init__(self, layers, loss="squared_error", seed=0, backend=None):
+        if not layers:
+            raise ValueError("a Network needs at least one layer")
+        self.layers = list(layers)
+        self.loss = losses.check_loss(loss)
+        self.seed = seed
+        self.backend = resolve(backend)
+        self.history = None
+        self.steps = 0
+        self._wire_layers()
+        losses.check_output_layer(self.loss, self.layers[-1])
+        rng = random.Random("{}-init".format(seed))
+        for layer in self.layers:
+            layer.build(self.backend, rng, layer.n_in)
+
+    def _wire_layers(self):
+        """Give each layer its index and width, and check that widths chain."""
+        if not isinstance(self.layers[0], Dense) or not isinstance(self.layers[-1], Dense):
+            raise ValueError("the first and the last layer must be Dense layers")
+        width = None
+        for index, layer in enumerate(self.layers):
+            layer.index = index
+            if isinstance(layer, Dense):
+                if width is not None and layer.n_in != width:
+                    raise ShapeError("{} expects {} inputs but the layer before it gives {}".format(
+                        layer.name, layer.n_in, width))
+                width = layer.n_out
+            else:
+                layer.n_in = layer.n_out = width
+
+    # === Shapes and text ====================================================
+
+    @property
+    def n_in(self):
+        return self.layers[0].n_in
+
+    @property
+    def n_out(self):
+        return self.layers[-1].n_out
+
+    @property
+    def dense_layers(self):
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    def __repr__(self):
+        return "Network([{}], loss={!r})".format(", ".join(map(repr, self.layers)), self.loss)
+
+    def count_parameters(self):
+        """The number of weights and biases: Σ n_out·(n_in + 1) over Dense layers."""
+        return sum(layer.n_out * (layer.n_in + 1) for layer in self.dense_layers)
+
+    def summary(self):
+        """A table of the layers, their shapes and parameter counts."""
+        lines = ["{:<4} {:<10} {:<18} {:<10} {:>10}".format("#", "layer", "W shape", "output", "parameters")]
+        lines.append("-" * len(lines[0]))
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                kind, shape = "Dense", "({}, {}) {}".format(layer.n_out, layer.n_in, layer.activation)
+                count = layer.n_out * (layer.n_in + 1)
+            else:
+                kind, shape, count = type(layer).__name__, "p={}".format(layer.p), 0
+            lines.append("{:<4} {:<10} {:<18} {:<10} {:>10,}".format(
+                layer.index + 1, kind, shape, "(m, {})".format(layer.n_out), count))
+        lines.append("-" * len(lines[0]))
+        lines.append("{} inputs → {} outputs, loss {}, {:,} parameters, backend {}".format(
+            self.n_in, self.n_out, self.loss, self.count_parameters(), self.backend.name))
+        return "\n".join(lines)
+
+    # === Forward and backward ===============================================
+
+    def forward(self, A, training=False):
+        """Run a backend batch through every layer; each layer keeps its cache."""
+        for layer in self.layers:
+            A = layer.forward(A, training)
+        return A
+
+    def backward(self, delta):
+        """Backpropagate the output delta; every layer stores ∂E/∂W and ∂E/∂b.
+
+        delta_j = g'(z_j)·Σ_k delta_k·w_kj  passes from each layer to the one
+        below; the first layer's input needs no delta, so none is computed.
+        """
+        for index in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[index]
+            layer.backward(delta)
+            if index > 0:
+                delta = layer.delta_below(delta, self.layers[index - 1])
+
+    def parameters(self):
+        """(key, P, dP, penalised) for every parameter matrix, for the optimiser."""
+        return [((layer.index, name), P, G, penalised)
+                for layer in self.layers for name, P, G, penalised in layer.parameters()]
+
+    def train_step(self, X, T, optimizer, loss_acc, correct_acc=None):
+        """One step of gradient descent on a backend batch: forward, backward, update."""
+        self.forward(X, training=True)
+        delta = losses.output_delta(self.loss, self.backend, self.layers[-1], T, loss_acc)
+        if correct_acc is not None:
+            self.backend.count_correct(self.layers[-1].a, T, correct_acc)
+        self.backward(delta)
+        optimizer.step(self.backend, self.parameters())
+        self.steps += 1
+
+    # === Data at the edges ==================================================
+
+    @property
+    def classification(self):
+        return losses.is_classification(self.loss)
+
+    def _inputs(self, X, what="X"):
+        return check_inputs(X, self.n_in, self.layers[0].name, what)
+
+    def _targets(self, y, n_rows, what="y"):
+        return check_targets(y, n_rows, self.n_out, self.classification, what)
+
+    def predict(self, X):
+        """The network's outputs a for each sample, as plain lists.
+
+        A single sample (a flat list of numbers) gives a single output list.
+        """
+        rows, single = self._inputs(X)
+        out = self.backend.to_list(self.forward(self.backend.array(rows)))
+        return out[0] if single else out
+
+    def predict_classes(self, X):
+        """The class each sample is given: argmax of the outputs (or a > 0.5)."""
+        rows, single = self._inputs(X)
+        A = self.forward(self.backend.array(rows))
+        if self.n_out == 1:
+            labels = [int(row[0] > 0.5) for row in self.backend.to_list(A)]
+        else:
+            labels = self.backend.argmax_rows(A)
+        return labels[0] if single else labels
+
+    def evaluate(self, X, y):
+        """{'loss': mean loss, 'accuracy': …} for classification, or
+        {'loss', 'mse', 'rmse'} for regression, on (X, y)."""
+        rows, _ = self._inputs(X)
+        T = self.backend.array(self._targets(y, len(rows)))
+        return self._evaluate_arrays(self.backend.array(rows), T, len(rows))
+
+    def _evaluate_arrays(self, Xd, Td, n):
+        B = self.backend
+        loss_acc = B.accumulator()
+        self.forward(Xd)
+        losses.output_delta(self.loss, B, self.layers[-1], Td, loss_acc)
+        result = {"loss": B.read(loss_acc) / n}
+        if self.classification:
+            correct = B.accumulator()
+            B.count_correct(self.layers[-1].a, Td, correct)
+            result["accuracy"] = B.read(correct) / n
+        else:
+            squared = B.accumulator()
+            B.squared_error(self.layers[-1].a, Td, squared, 1.0)
+            mse = B.read(squared) / (n * self.n_out)
+            result["mse"] = mse
+            result["rmse"] = math.sqrt(mse)
+        return result
+
+    # === Training, saving, pictures (in their own modules) =================
+
+    def fit(self, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, **options):
+        """Train on (X, y); see ``tinynet.training.fit`` for every option."""
+        from .training import fit
+        return fit(self, X, y, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+                   lr=lr, **options)
+
+    def get_weights(self):
+        """[(W, b), …] for every Dense layer, as plain lists."""
+        return [layer.get_weights() for layer in self.dense_layers]
+
+    def save(self, path):
+        """Write the network to a JSON file (atomically); see ``tinynet.io``."""
+        from .io import save
+        save(self, path)
+
+    @classmethod
+    def load(cls, path, backend=None):
+        """Read a network written by ``save``; a bad file raises ModelFileError."""
+        from .io import load
+        return load(path, backend)
+
+    def plot(self, title="Network"):
+        """The network as an SVG diagram (neurons, and weights by sign and size)."""
+        from .plots import network_chart
+        return network_chart(self, title)
+
+    def _repr_svg_(self):
+        return self.plot()._repr_svg_()
+
+    def snapshot(self):
+        """Copies of every parameter on the backend (to restore good weights)."""
+        return [self.backend.copy(P) for _, P, _, _ in self.parameters()]
+
+    def restore(self, snapshot):
+        for (_, P, _, _), saved in zip(self.parameters(), snapshot):
+            self.backend.assign(P, saved)

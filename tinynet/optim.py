@@ -1,0 +1,103 @@
+"""Optimisers: how a gradient becomes a weight change.
+
+==========  ====================================================  ==============
+name        update for each weight w with gradient g              state
+==========  ====================================================  ==============
+SGD         w ← w − η·g                                           none
+Momentum    v ← μ·v − η·g;  w ← w + v                             v
+Adam        m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;           m, v
+            w ← w − η·m̂/(√v̂ + ε)
+==========  ====================================================  ==============
+
+Penalties change g before the step: L2 (weight decay) adds λ2·w, the
+gradient of (λ2/2)·Σw²; L1 adds λ1·sign(w), the gradient of λ1·Σ|w|. They
+apply to weights, not to biases. The state lives on the backend next to the
+weights. Plain, mini-batch and one-sample-at-a-time SGD differ only in the
+``batch_size`` given to ``Network.fit``.
+"""
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "make_optimizer", "OPTIMIZERS"]
+
+
+class Optimizer:
+    """Base class: keeps per-parameter state and the step count t."""
+
+    def __init__(self, lr=0.1, l2=0.0, l1=0.0):
+        if not lr > 0:
+            raise ValueError("the learning rate must be positive, got {!r}".format(lr))
+        self.lr, self.l2, self.l1 = float(lr), float(l2), float(l1)
+        self.t = 0
+        self.state = {}
+
+    def step(self, backend, parameters):
+        """Update every (key, P, G, penalised) in place; t counts the steps."""
+        self.t += 1
+        for key, P, G, penalised in parameters:
+            l2, l1 = (self.l2, self.l1) if penalised else (0.0, 0.0)
+            self.update(backend, key, P, G, l2, l1)
+
+    def _zeros_like(self, backend, key, P, count):
+        if key not in self.state:
+            rows, cols = backend.shape(P)
+            self.state[key] = [backend.zeros(rows, cols) for _ in range(count)]
+        return self.state[key]
+
+    def config(self):
+        return {"type": type(self).__name__, "lr": self.lr, "l2": self.l2, "l1": self.l1}
+
+    def __repr__(self):
+        args = ", ".join("{}={}".format(k, v) for k, v in self.config().items() if k != "type" and v)
+        return "{}({})".format(type(self).__name__, args)
+
+
+class SGD(Optimizer):
+    """Gradient descent: w ← w − η·g."""
+
+    def update(self, backend, key, P, G, l2, l1):
+        backend.sgd_step(P, G, self.lr, l2, l1)
+
+
+class Momentum(Optimizer):
+    """Gradient descent with momentum μ: v ← μ·v − η·g, w ← w + v."""
+
+    def __init__(self, lr=0.1, mu=0.9, l2=0.0, l1=0.0):
+        super().__init__(lr, l2, l1)
+        self.mu = float(mu)
+
+    def update(self, backend, key, P, G, l2, l1):
+        (V,) = self._zeros_like(backend, key, P, 1)
+        backend.momentum_step(P, V, G, self.lr, self.mu, l2, l1)
+
+    def config(self):
+        return dict(super().config(), mu=self.mu)
+
+
+class Adam(Optimizer):
+    """Adam: momentum and a per-weight step size from running gradient moments."""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, l2=0.0, l1=0.0):
+        super().__init__(lr, l2, l1)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+
+    def update(self, backend, key, P, G, l2, l1):
+        M, V = self._zeros_like(backend, key, P, 2)
+        backend.adam_step(P, M, V, G, self.lr, self.beta1, self.beta2, self.eps, self.t, l2, l1)
+
+    def config(self):
+        return dict(super().config(), beta1=self.beta1, beta2=self.beta2, eps=self.eps)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_optimizer(optimizer="sgd", lr=None, l2=0.0, l1=0.0):
+    """An optimiser from a name ("sgd", "momentum", "adam") or an Optimizer object."""
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if optimizer not in OPTIMIZERS:
+        raise ValueError("unknown optimizer {!r}; choose one of: {}".format(
+            optimizer, ", ".join(OPTIMIZERS)))
+    kwargs = {"l2": l2, "l1": l1}
+    if lr is not None:
+        kwargs["lr"] = lr
+    return OPTIMIZERS[optimizer](**kwargs)

@@ -1,0 +1,196 @@
+"""Training: mini-batch gradient descent over epochs, with a history to plot.
+
+One epoch shuffles the samples (from the seed), cuts them into mini-batches of
+``batch_size`` rows and takes one optimiser step per batch:
+``batch_size=None`` is full-batch gradient descent, ``batch_size=1`` is
+one-sample-at-a-time (online) SGD.
+
+The data go to the backend once; each batch is gathered there. The loss of
+every batch is summed on the backend and read once per epoch (or when the
+progress display refreshes), so a device backend is never stopped inside the
+loop to copy a number back.
+"""
+
+import math
+import random
+import sys
+import time
+
+from .errors import DataError, TrainingDiverged
+from .optim import make_optimizer
+
+__all__ = ["fit", "History"]
+
+
+class History:
+    """Per-epoch numbers from ``fit``: ``history["loss"]``, ``history["val_accuracy"]``…"""
+
+    def __init__(self):
+        self.metrics = {}
+        self.stopped_because = None
+
+    def append(self, values):
+        for key, value in values.items():
+            self.metrics.setdefault(key, []).append(value)
+
+    def __getitem__(self, key):
+        return self.metrics[key]
+
+    def __contains__(self, key):
+        return key in self.metrics
+
+    def keys(self):
+        return self.metrics.keys()
+
+    @property
+    def epochs(self):
+        return len(self.metrics.get("loss", []))
+
+    def last(self):
+        """The numbers of the last epoch."""
+        return {key: values[-1] for key, values in self.metrics.items()}
+
+    def __repr__(self):
+        return "History({} epochs: {})".format(self.epochs, ", ".join(
+            "{}={:.4g}".format(k, v) for k, v in self.last().items()))
+
+    def plot(self, title="Training"):
+        """The loss curves (and metric curves) as an SVG picture."""
+        from .plots import history_chart
+        return history_chart(self, title)
+
+    def _repr_svg_(self):
+        return self.plot()._repr_svg_()
+
+
+def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l1=0.0,
+        validation_data=None, stop_loss=None, early_stopping=None, shuffle=True,
+        verbose=None, log_every=None):
+    """Train ``net`` on (X, y) and return a ``History``.
+
+    epochs           passes over the training data
+    batch_size       rows per step (None: all of them, 1: one sample at a time)
+    optimizer, lr    "sgd" | "momentum" | "adam" or an Optimizer; its learning rate
+    l2, l1           weight penalties λ2 (adds λ2·w) and λ1 (adds λ1·sign(w))
+    validation_data  (X_val, y_val), evaluated after each epoch
+    stop_loss        stop as soon as the epoch's training loss is below this
+    early_stopping   stop after this many epochs without a better validation
+                     loss, and keep the weights of the best epoch
+    verbose          None: a progress line when training is slow; 0: silent; 1: always
+    """
+    B = net.backend
+    rows, _ = net._inputs(X)
+    n = len(rows)
+    Xd = B.array(rows)
+    Td = B.array(net._targets(y, n))
+    val = _validation_arrays(net, validation_data)
+    optimizer = make_optimizer(optimizer, lr, l2, l1)
+    if batch_size is None:
+        batch_size = n
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise DataError("batch_size must be a positive whole number or None, got {!r}".format(batch_size))
+    if early_stopping is not None and val is None:
+        raise DataError("early_stopping needs validation_data to watch")
+
+    rng = random.Random("{}-shuffle".format(net.seed))
+    order = list(range(n))
+    history = History()
+    progress = _Progress(verbose, epochs, log_every)
+    best = (math.inf, None, 0)                 # (validation loss, weights, epoch)
+    for epoch in range(1, epochs + 1):
+        if shuffle:
+            rng.shuffle(order)
+        good_weights = net.snapshot()
+        loss_acc, correct_acc = B.accumulator(), (B.accumulator() if net.classification else None)
+        batches = range(0, n, batch_size)
+        for number, start in enumerate(batches, 1):
+            index = order[start:start + batch_size]
+            net.train_step(B.take_rows(Xd, index), B.take_rows(Td, index), optimizer, loss_acc, correct_acc)
+            if progress.wants_update():
+                progress.batch(epoch, number, len(batches), B.read(loss_acc) / min(n, start + len(index)))
+        values = {"loss": B.read(loss_acc) / n}
+        if not math.isfinite(values["loss"]):
+            net.restore(good_weights)
+            history.stopped_because = "diverged"
+            net.history = history
+            raise TrainingDiverged(
+                "the training loss became {} in epoch {}: the steps are too large. Try a lower "
+                "learning rate (lr={:g} now), standardised inputs, or a smaller initialisation. "
+                "The weights from before that epoch were kept.".format(values["loss"], epoch, optimizer.lr),
+                history)
+        if correct_acc is not None:
+            values["accuracy"] = B.read(correct_acc) / n
+        if val is not None:
+            for key, value in net._evaluate_arrays(*val).items():
+                values["val_" + key] = value
+        history.append(values)
+        progress.epoch(epoch, values)
+        if stop_loss is not None and values["loss"] < stop_loss:
+            history.stopped_because = "loss below {:g} after epoch {}".format(stop_loss, epoch)
+            break
+        if early_stopping is not None:
+            if values["val_loss"] < best[0]:
+                best = (values["val_loss"], net.snapshot(), epoch)
+            elif epoch - best[2] >= early_stopping:
+                net.restore(best[1])
+                history.stopped_because = "no better validation loss for {} epochs; kept epoch {}".format(
+                    early_stopping, best[2])
+                break
+    progress.done(history)
+    net.history = history
+    return history
+
+
+def _validation_arrays(net, validation_data):
+    if validation_data is None:
+        return None
+    X_val, y_val = validation_data
+    rows, _ = net._inputs(X_val, "validation X")
+    T = net._targets(y_val, len(rows), "validation y")
+    return net.backend.array(rows), net.backend.array(T), len(rows)
+
+
+class _Progress:
+    """A one-line progress display on stderr for runs that take a while."""
+
+    def __init__(self, verbose, epochs, log_every):
+        self.verbose = verbose
+        self.epochs = epochs
+        self.start = self.last = time.perf_counter()
+        self.log_every = log_every or max(1, epochs // 20)
+        self.stream = sys.stderr
+        self.printed = False
+
+    def _on(self):
+        if self.verbose is not None:
+            return bool(self.verbose)
+        return time.perf_counter() - self.start > 2.0        # only for slow runs
+
+    def wants_update(self):
+        """A bar inside the epoch, only on a terminal and at most twice a second."""
+        now = time.perf_counter()
+        if now - self.last < 0.5 or not self._on() or not self.stream.isatty():
+            return False
+        self.last = now
+        return True
+
+    def batch(self, epoch, number, count, loss):
+        done = int(20 * number / count)
+        self._write("\repoch {}/{} [{}{}] {}/{} batches  loss {:.4f}".format(
+            epoch, self.epochs, "#" * done, "." * (20 - done), number, count, loss))
+
+    def epoch(self, epoch, values):
+        if not self._on() or (epoch % self.log_every and epoch != self.epochs):
+            return
+        text = "  ".join("{} {:.4f}".format(k, v) for k, v in values.items())
+        line = "epoch {}/{}  {}  ({:.1f} s)".format(epoch, self.epochs, text, time.perf_counter() - self.start)
+        self._write("\r" + line.ljust(72) + "\n")
+
+    def done(self, history):
+        if self.printed and history.stopped_because:
+            self._write("stopped: {}\n".format(history.stopped_because))
+
+    def _write(self, text):
+        self.printed = True
+        self.stream.write(text)
+        self.stream.flush()
