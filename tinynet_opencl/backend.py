@@ -47,6 +47,10 @@ cl = np = None
 LOCAL_1D = 64
 LOCAL_2D = (8, 8)
 
+#: Softmax layers with at most this many outputs run as one row-per-work-item
+#: kernel (product, bias and softmax together); wider ones as two launches.
+SOFTMAX_FUSED_MAX = 64
+
 _SCALAR_TYPES = {"int": "int32", "uint": "uint32"}
 
 
@@ -530,14 +534,16 @@ class OpenCLBackend(Backend):
     # === Fused composites ===================================================
 
     def dense_forward(self, A, W, b, name, alpha=0.01):
-        """(Z, g(Z)) with Z = A·Wᵀ + b: one launch (two for softmax)."""
+        """(Z, g(Z)) with Z = A·Wᵀ + b: one launch (two for a softmax over > 64)."""
         kind = self._kind(name)
         (m, k), (n, k2) = A.shape, W.shape
         if k != k2 or b.shape != (1, n):
             raise ShapeError("dense_forward: input {}, weights {}, bias {} do not fit".format(
                 A.shape, W.shape, b.shape))
         Z, Act = self._new(m, n, "Z"), self._new(m, n, "activation")
-        if name == "softmax":
+        if name == "softmax" and n <= SOFTMAX_FUSED_MAX:      # an output layer: one launch
+            self._launch_1d("dense_softmax", m, m, n, k, A.buf, W.buf, b.buf, Z.buf, Act.buf)
+        elif name == "softmax":
             self._nt(A, W, b, -1, alpha, Z, Z)
             self._launch_1d("softmax_rows", m, m, n, Z.buf, Act.buf)
         else:

@@ -305,6 +305,38 @@ __kernel void dense_forward(const int M, const int N, const int K,
 }
 """
 
+DENSE_SOFTMAX = r"""
+/* A softmax output layer in one launch, for a few outputs (N <= 64):
+     Z[i][j] = sum_k A[i][k] * W[j][k] + b[j],  Act[i] = softmax(Z[i]).
+   Work-item i does row i: N dot products of length K (VW entries at a
+   time), then the softmax of the row, shifted by its largest z. */
+__kernel void dense_softmax(const int M, const int N, const int K,
+                            __global const real *A, __global const real *W,
+                            __global const real *b, __global real *Z, __global real *Act)
+{
+    const int i = get_global_id(0);
+    if (i >= M) return;
+    const __global real *a = A + (size_t)i * K;
+    __global real *z = Z + (size_t)i * N;
+    __global real *g = Act + (size_t)i * N;
+    real z_max = -INFINITY;
+    for (int j = 0; j < N; ++j) {
+        const __global real *w = W + (size_t)j * K;
+        realV acc = (realV)0;
+        int k = 0;
+        for (; k + VW <= K; k += VW)
+            acc += *(const __global realVu *)(a + k) * *(const __global realVu *)(w + k);
+        real s = hsum(acc) + b[j];
+        for (; k < K; ++k) s += a[k] * w[k];
+        z[j] = s;
+        z_max = max(z_max, s);
+    }
+    real total = 0;
+    for (int j = 0; j < N; ++j) { g[j] = exp(z[j] - z_max); total += g[j]; }
+    for (int j = 0; j < N; ++j) g[j] /= total;
+}
+"""
+
 # === Elementwise and row-wise ================================================
 
 ELEMENTWISE = r"""
@@ -660,4 +692,4 @@ __kernel void bernoulli(const int n, const uint seed, const uint counter,
 """
 
 #: Everything, in the order it is compiled.
-SOURCE = PREAMBLE + PRODUCTS + DENSE_FORWARD + ELEMENTWISE + REDUCTIONS + OPTIMISERS + RANDOM
+SOURCE = PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS + OPTIMISERS + RANDOM
