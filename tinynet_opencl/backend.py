@@ -524,6 +524,40 @@ class OpenCLBackend(Backend):
         self._launch_v("adam_step", P.size, P.size, P.buf, M.buf, V.buf, G.buf,
                         lr, beta1, beta2, eps, c1, c2, l2, l1)
 
+    def _steps(self, name, steps, n_buffers, scalars):
+        """Launch `name` over the parameter matrices of `steps`, STEP_SLOTS per launch.
+
+        Each step is (n_buffers matrices of one shape..., l2, l1); unused slots
+        get n = 0 and the first matrix as a stand-in buffer.
+        """
+        slots = kernels.STEP_SLOTS
+        for first in range(0, len(steps), slots):
+            group = steps[first:first + slots]
+            args, work = [], 0
+            for step in group:
+                matrices, (l2, l1) = step[:n_buffers], step[n_buffers:]
+                self._same(name, *matrices)
+                args += [M.buf for M in matrices] + [matrices[0].size, l2, l1]
+                work += -(-matrices[0].size // self.vector_width)
+            stand_in = group[0][0].buf
+            for _ in range(slots - len(group)):
+                args += [stand_in] * n_buffers + [0, 0.0, 0.0]
+            self._launch_1d(name, work, *(args + list(scalars)))
+
+    def sgd_steps(self, steps, lr):
+        """Every (P, G, l2, l1) of `steps`: one launch per four matrices."""
+        self._steps("sgd_steps", steps, 2, (lr,))
+
+    def momentum_steps(self, steps, lr, mu):
+        """Every (P, V, G, l2, l1) of `steps`: one launch per four matrices."""
+        self._steps("momentum_steps", steps, 3, (lr, mu))
+
+    def adam_steps(self, steps, lr, beta1, beta2, eps, t):
+        """Every (P, M, V, G, l2, l1) of `steps`: one launch per four matrices."""
+        c1 = 1.0 / (1.0 - beta1 ** t)
+        c2 = 1.0 / (1.0 - beta2 ** t)
+        self._steps("adam_steps", steps, 4, (lr, beta1, beta2, eps, c1, c2))
+
     # === Randomness =========================================================
 
     def uniform(self, rows, cols, seed, counter):

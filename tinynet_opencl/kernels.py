@@ -639,6 +639,68 @@ __kernel void adam_step(const int n, __global real *P, __global real *Mo,
 }
 """
 
+#: How many parameter matrices one launch of a *_steps kernel updates.
+STEP_SLOTS = 4
+
+
+def _multi_step(name, buffers, body, scalars):
+    """A kernel that applies `body` to up to STEP_SLOTS parameter matrices.
+
+    Slot s has the buffers `buffers` (suffixed s), n<s> entries and its own
+    l2_<s>, l1_<s>; the work-items are dealt out slot after slot, VW entries
+    each, and each finds its slot by counting off the earlier ones.
+    """
+    def declare(b, suffix=""):
+        return "__global {}real *{}{}".format("const " if b == "G" else "", b, suffix)
+    params, widths, picks = [], [], []
+    for s in range(STEP_SLOTS):
+        params += [declare(b, s) for b in buffers]
+        params += ["const int n{}".format(s), "const real l2_{0}, const real l1_{0}".format(s)]
+        widths.append("w{0} = (n{0} + VW - 1) / VW".format(s))
+        test = "t < w0" if s == 0 else "(t -= w{}) < w{}".format(s - 1, s)
+        picks.append("{}if ({}) {{ {} n = n{s}; l2 = l2_{s}; l1 = l1_{s}; }}".format(
+            "" if s == 0 else "else ", test,
+            " ".join("{0} = {0}{1};".format(b, s) for b in buffers), s=s))
+    return r"""
+/* {name}: the update below, in place, for up to {slots} parameter matrices
+   in one launch (slot s: buffers {buffers} numbered s, n_s entries, its own
+   penalties l2_s, l1_s).  The work-items are dealt out slot after slot, VW
+   entries each: work-item t finds its slot by counting off the earlier ones. */
+__kernel void {name}({params},
+                     {scalars})
+{{
+    int t = get_global_id(0), n;
+    real l2, l1;
+    {declare};
+    const int {widths};
+    {picks}
+    else return;
+    for (int e = t * VW; e < min(t * VW + VW, n); ++e) {{
+        {body}
+    }}
+}}
+""".format(name=name, slots=STEP_SLOTS, buffers=", ".join(buffers),
+           params=",\n                     ".join(params), scalars=scalars,
+           declare="; ".join(declare(b) for b in buffers), widths=", ".join(widths),
+           picks="\n    ".join(picks), body=body)
+
+
+MULTI_STEPS = (
+    _multi_step("sgd_steps", ["P", "G"],
+                "P[e] -= lr * penalised(G[e], P[e], l2, l1);",
+                "const real lr")
+    + _multi_step("momentum_steps", ["P", "V", "G"],
+                  "const real v = mu * V[e] - lr * penalised(G[e], P[e], l2, l1);"
+                  " V[e] = v; P[e] += v;",
+                  "const real lr, const real mu")
+    + _multi_step("adam_steps", ["P", "Mo", "V", "G"],
+                  "const real g = penalised(G[e], P[e], l2, l1);"
+                  " const real m = b1 * Mo[e] + (1 - b1) * g;"
+                  " const real v = b2 * V[e] + (1 - b2) * g * g;"
+                  " Mo[e] = m; V[e] = v; P[e] -= lr * (m * c1) / (sqrt(v * c2) + eps);",
+                  "const real lr, const real b1, const real b2, const real eps, "
+                  "const real c1, const real c2"))
+
 # === Randomness ==============================================================
 
 RANDOM = r"""
@@ -692,4 +754,5 @@ __kernel void bernoulli(const int n, const uint seed, const uint counter,
 """
 
 #: Everything, in the order it is compiled.
-SOURCE = PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS + OPTIMISERS + RANDOM
+SOURCE = (PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS
+          + OPTIMISERS + MULTI_STEPS + RANDOM)
