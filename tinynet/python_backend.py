@@ -23,6 +23,7 @@ CPython runs fastest, without hiding the math:
 """
 
 import math
+import sys
 from itertools import repeat
 from operator import add, mul, sub
 
@@ -36,14 +37,26 @@ _tanh = math.tanh
 _log1p = math.log1p
 
 # The dot product u·v = Σ_i u_i·v_i, and the dot products of u with every
-# row v of a matrix: the inner loop of every matrix product, run in C.
-try:
-    from math import sumprod as _dot
+# row v of a matrix: the inner loop of every matrix product. CPython runs
+# fastest when the loop is in C (math.sumprod, or sum(map(mul, u, v)));
+# PyPy's JIT runs fastest on a plain index loop.
+if sys.implementation.name == "pypy":
+    def _dot(u, v):
+        total = 0.0
+        for i in range(len(u)):
+            total += u[i] * v[i]
+        return total
+
+    def _dots(u, rows):
+        """[u·v for v in rows]"""
+        return [_dot(u, v) for v in rows]
+elif hasattr(math, "sumprod"):            # Python 3.12+
+    _dot = math.sumprod
 
     def _dots(u, rows):
         """[u·v for v in rows]"""
         return list(map(_dot, repeat(u), rows))
-except ImportError:                       # Python < 3.12
+else:
     def _dot(u, v):
         return sum(map(mul, u, v))
 
