@@ -153,6 +153,14 @@ def test_list_devices_fields(ocl):
     assert sum(info["chosen"] for info in devices) == 1
 
 
+def test_device_report_for_tinynet_info(ocl):
+    report = ocl.device_report()
+    assert ocl.device.name.strip() in report and "*" in report and "compute units" in report
+    done = subprocess.run([sys.executable, "-m", "tinynet", "info"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0 and ocl.device.name.strip() in done.stdout, done.stderr
+
+
 def test_device_by_index_substring_and_environment(ocl, monkeypatch):
     monkeypatch.delenv("PYOPENCL_CTX", raising=False)
     first = list_devices()[0]

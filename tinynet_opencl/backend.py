@@ -183,6 +183,27 @@ class OpenCLBackend(Backend):
     def describe(self):
         return "opencl ({}, {})".format(device_summary(self.device), self.dtype)
 
+    def device_report(self):
+        """The OpenCL devices, one line each; '*' marks the one in use (for ``tinynet info``)."""
+        from .context import list_devices
+        lines = []
+        for d in list_devices():
+            chosen = d["index"] == self._index()
+            lines.append("  {} {:<4} {} [{}] on {}: {} compute units, {} MHz, {:.1f} GiB, "
+                         "float64 {}".format("*" if chosen else " ", d["index"], d["name"],
+                                             d["type"], d["platform"], d["compute_units"],
+                                             d["max_clock_mhz"], d["global_memory"] / 2**30,
+                                             "yes" if d["float64"] else "no"))
+        return "\n".join(lines)
+
+    def _index(self):
+        """This backend's device as "P:D"."""
+        for p, platform in enumerate(cl.get_platforms()):
+            for d, device in enumerate(platform.get_devices()):
+                if device.int_ptr == self.device.int_ptr:
+                    return "{}:{}".format(p, d)
+        return None
+
     # === Plumbing ===========================================================
 
     def _new(self, rows, cols, what="result"):
