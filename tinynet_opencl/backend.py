@@ -312,10 +312,7 @@ class OpenCLBackend(Backend):
         return CLMatrix(buf, rows_n, cols)
 
     def to_list(self, M):
-        host = np.empty(M.shape, dtype=self._np_dtype)
-        if M.size:
-            self._wait_read(host, M.buf, "a {} x {} matrix".format(*M.shape))
-        return host.astype(float).tolist()
+        return self.to_numpy(M).astype(float).tolist()
 
     def to_numpy(self, M):
         """The matrix as a numpy array (waits for the device)."""
@@ -531,19 +528,13 @@ class OpenCLBackend(Backend):
     # === Optimiser steps, in place ==========================================
 
     def sgd_step(self, P, G, lr, l2=0.0, l1=0.0):
-        self._same("sgd_step", P, G)
-        self._launch_v("sgd_step", P.size, P.size, P.buf, G.buf, lr, l2, l1)
+        self.sgd_steps([(P, G, l2, l1)], lr)
 
     def momentum_step(self, P, V, G, lr, mu, l2=0.0, l1=0.0):
-        self._same("momentum_step", P, V, G)
-        self._launch_v("momentum_step", P.size, P.size, P.buf, V.buf, G.buf, lr, mu, l2, l1)
+        self.momentum_steps([(P, V, G, l2, l1)], lr, mu)
 
     def adam_step(self, P, M, V, G, lr, beta1, beta2, eps, t, l2=0.0, l1=0.0):
-        self._same("adam_step", P, M, V, G)
-        c1 = 1.0 / (1.0 - beta1 ** t)
-        c2 = 1.0 / (1.0 - beta2 ** t)
-        self._launch_v("adam_step", P.size, P.size, P.buf, M.buf, V.buf, G.buf,
-                        lr, beta1, beta2, eps, c1, c2, l2, l1)
+        self.adam_steps([(P, M, V, G, l2, l1)], lr, beta1, beta2, eps, t)
 
     def _steps(self, name, steps, n_buffers, scalars):
         """Launch `name` over the parameter matrices of `steps`, STEP_SLOTS per launch.

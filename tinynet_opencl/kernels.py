@@ -585,58 +585,15 @@ __kernel void count_correct(const int rows, const int cols,
 # === Optimiser steps, in place ==============================================
 
 OPTIMISERS = r"""
-/* Work-item t updates the VW parameter entries t*VW .. t*VW + VW-1 (as for
-   the elementwise kernels).  The penalties make the gradient
-   g' = g + l2 * p + l1 * sign(p). */
+/* The optimiser steps (sgd_steps, momentum_steps, adam_steps below; a single
+   step is the same kernel with one slot used).  The penalties make the
+   gradient g' = g + l2 * p + l1 * sign(p). */
 
 inline real penalised(real g, real p, real l2, real l1)
 {
     return g + l2 * p + l1 * (real)((p > (real)0) - (p < (real)0));
 }
 
-/* p <- p - lr * g' */
-__kernel void sgd_step(const int n, __global real *P, __global const real *G,
-                       const real lr, const real l2, const real l1)
-{
-    const int t0 = get_global_id(0) * VW;
-    if (t0 + VW <= n) {
-        const realV p = LOADV(P, t0);
-        STOREV(P, t0) = p - lr * (LOADV(G, t0) + l2 * p + l1 * sign(p));
-    } else {
-        for (int t = t0; t < n; ++t) P[t] -= lr * penalised(G[t], P[t], l2, l1);
-    }
-}
-
-/* v <- mu * v - lr * g';  p <- p + v */
-__kernel void momentum_step(const int n, __global real *P, __global real *V,
-                            __global const real *G, const real lr, const real mu,
-                            const real l2, const real l1)
-{
-    const int t0 = get_global_id(0) * VW;
-    for (int t = t0; t < min(t0 + VW, n); ++t) {
-        const real v = mu * V[t] - lr * penalised(G[t], P[t], l2, l1);
-        V[t] = v;
-        P[t] += v;
-    }
-}
-
-/* Adam: m <- b1 m + (1 - b1) g';  v <- b2 v + (1 - b2) g'^2;
-   p <- p - lr * (m c1) / (sqrt(v c2) + eps), c1 = 1/(1 - b1^t), c2 = 1/(1 - b2^t). */
-__kernel void adam_step(const int n, __global real *P, __global real *Mo,
-                        __global real *V, __global const real *G,
-                        const real lr, const real b1, const real b2, const real eps,
-                        const real c1, const real c2, const real l2, const real l1)
-{
-    const int t0 = get_global_id(0) * VW;
-    for (int t = t0; t < min(t0 + VW, n); ++t) {
-        const real g = penalised(G[t], P[t], l2, l1);
-        const real m = b1 * Mo[t] + (1 - b1) * g;
-        const real v = b2 * V[t] + (1 - b2) * g * g;
-        Mo[t] = m;
-        V[t] = v;
-        P[t] -= lr * (m * c1) / (sqrt(v * c2) + eps);
-    }
-}
 """
 
 #: How many parameter matrices one launch of a *_steps kernel updates.
