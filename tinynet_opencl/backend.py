@@ -18,8 +18,11 @@ Differences from the reference (``tinynet.python_backend``), by design:
   hash as the reference, so masks are identical, bit for bit.
 
 Fused operations (one kernel launch each): ``dense_forward`` (product, bias,
-activation), ``backprop_delta`` (product and g'), ``dense_grads`` (dW and db),
-every loss (gradient and loss sum), ``dropout_mask``.  ``launches`` counts
+activation; a softmax layer of up to 64 outputs too), ``backprop_delta``
+(product and g'), ``dense_grads`` (dW and db), every loss (gradient and loss
+sum), ``dropout_mask``, and ``sgd_steps``/``momentum_steps``/``adam_steps``
+(four parameter matrices per launch).  A training step of a two-layer MLP is
+8 launches (10 per batch with the two ``take_rows``).  ``launches`` counts
 the kernels (and device copies and fills) queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
