@@ -33,6 +33,7 @@ def cmd_demo(args):
     from .network import Network
 
     backend = _backend(args.backend)
+    _check_outputs(args.out, args.save)              # fail before training, not after
     data = datasets.load_digits16()
     X, y = data.X, data.y
     if args.quick:                                   # a fast run for CI and impatient people
@@ -83,6 +84,7 @@ def cmd_train(args):
     from .network import Network
 
     backend = _backend(args.backend)
+    _check_outputs(None, args.save)
     try:
         data = datasets.load(args.data)
     except ValueError as error:
@@ -138,6 +140,13 @@ def _save(net, path):
     except OSError as error:
         raise UserError("cannot write the model to {}: {}".format(path, error.strerror or error))
     print("model saved to {}".format(path))
+
+
+def _check_outputs(folder, model_path):
+    if folder:
+        _check_writable(folder)
+    if model_path:
+        _check_writable(os.path.dirname(os.path.abspath(model_path)))
 
 
 def _check_writable(folder):
