@@ -1,0 +1,1 @@
+"""Benchmarks of tinynet's backends against what a user would pick instead (see cases)."""
