@@ -24,12 +24,8 @@ except ImportError:
 SLOW_CALL_S = 0.25
 
 
-def measure(request, case):
-    """Prepare ``case``, time ``run()`` with the benchmark fixture, and check the result.
-
-    The fixture is taken only once the case can run, so a skipped case does
-    not leave an unused benchmark behind.
-    """
+def measure(benchmark, case):
+    """Prepare ``case``, time ``run()`` with ``benchmark``, and check the result."""
     if case.impl == "ref-numpy":
         pytest.importorskip("numpy", reason="numpy is not installed: no ref-numpy rows")
     if case.impl == "opencl":
@@ -40,7 +36,6 @@ def measure(request, case):
         prepared = case.prepare()
     except Unavailable as why:
         pytest.skip(str(why))
-    benchmark = request.getfixturevalue("benchmark")
     benchmark.group = case.title
     benchmark.extra_info.update(prepared.info)
     if not benchmark.enabled:                  # --benchmark-disable: once, as a test
@@ -58,12 +53,31 @@ def measure(request, case):
     prepared.check(result)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "bench_group(name): parametrise the test's `case` "
+                                       "over the cases of that benchmark group")
+
+
+def pytest_generate_tests(metafunc):
+    """``case`` runs over the cases of the test's ``bench_group``; a case that
+    cannot run here is marked skip with the reason (so no benchmark fixture
+    is set up for it)."""
+    marker = metafunc.definition.get_closest_marker("bench_group")
+    if marker is None or "case" not in metafunc.fixturenames:
+        return
+    from tinynet.benchmarks.cases import cases, unavailable
+    params = []
+    for case in cases([marker.args[0]]):
+        why = unavailable(case.impl)
+        marks = [pytest.mark.skip(reason=why)] if why else []
+        params.append(pytest.param(case, id=case.id, marks=marks))
+    metafunc.parametrize("case", params)
+
+
 @pytest.fixture
-def bench_case(request):
-    """``bench_case(case)`` -> times and checks it (needs pytest-benchmark)."""
-    if pytest_benchmark is None:
-        pytest.skip("pytest-benchmark is not installed (pip install pytest-benchmark)")
-    return lambda case: measure(request, case)
+def bench_case(benchmark):
+    """``bench_case(case)`` times and checks a case (needs pytest-benchmark)."""
+    return lambda case: measure(benchmark, case)
 
 
 if pytest_benchmark is not None:

@@ -20,56 +20,52 @@ import pytest
 pytest.importorskip("pytest_benchmark", reason="pytest-benchmark is not installed "
                                                "(pip install pytest-benchmark)")
 
-from tinynet.benchmarks.cases import cases  # noqa: E402
+# Each test's `case` runs over its group's cases (conftest.pytest_generate_tests).
 
 
-def _params(group):
-    return [pytest.param(case, id=case.id) for case in cases([group])]
-
-
-@pytest.mark.parametrize("case", _params("matmul"))
+@pytest.mark.bench_group("matmul")
 def test_matmul_square(bench_case, case):
     """A·B for square n×n matrices."""
     bench_case(case)
 
 
-@pytest.mark.parametrize("case", _params("matmul_nt"))
+@pytest.mark.bench_group("matmul_nt")
 def test_dense_forward_product(bench_case, case):
     """a·Wᵀ, the forward product of a Dense layer (batch 32)."""
     bench_case(case)
 
 
-@pytest.mark.parametrize("case", _params("matmul_tn"))
+@pytest.mark.bench_group("matmul_tn")
 def test_weight_gradient_product(bench_case, case):
     """δᵀ·a, the weight gradient of a Dense layer (batch 32)."""
     bench_case(case)
 
 
-@pytest.mark.parametrize("case", _params("matmul_nn"))
+@pytest.mark.bench_group("matmul_nn")
 def test_input_gradient_product(bench_case, case):
     """δ·W, the gradient handed to the layer below (batch 32)."""
     bench_case(case)
 
 
-@pytest.mark.parametrize("case", _params("dense_step"))
+@pytest.mark.bench_group("dense_step")
 def test_dense_step(bench_case, case):
     """One Dense layer: forward, backward, SGD update (batch 32)."""
     bench_case(case)
 
 
-@pytest.mark.parametrize("case", _params("epoch_digits"))
+@pytest.mark.bench_group("epoch_digits")
 def test_epoch_digits(bench_case, case):
     """One epoch of the 16×16 digits MLP (1600 samples), with the naive per-neuron reference."""
     bench_case(case)
 
 
-@pytest.mark.parametrize("case", _params("epoch_boston"))
+@pytest.mark.bench_group("epoch_boston")
 def test_epoch_boston(bench_case, case):
     """One epoch of Boston regression (standardised)."""
     bench_case(case)
 
 
-@pytest.mark.parametrize("case", _params("fit_demo"))
+@pytest.mark.bench_group("fit_demo")
 def test_fit_demo(bench_case, case):
     """The README demo's fit, reduced to FIT_EPOCHS epochs."""
     bench_case(case)

@@ -35,7 +35,7 @@ from ..errors import TinynetError
 from . import machine
 
 __all__ = ["GROUPS", "SIZES", "BATCH", "PYTHON_MAX", "QUICK_PYTHON_MAX", "FIT_EPOCHS",
-           "Case", "Prepared", "Unavailable", "cases", "implementations"]
+           "Case", "Prepared", "Unavailable", "cases", "implementations", "unavailable"]
 
 SIZES = (16, 32, 64, 128, 256, 512, 1024)
 BATCH = 32
@@ -104,20 +104,15 @@ class Case:
 
     def prepare(self):
         """Build the data; a ``Prepared``.  Raises ``Unavailable`` with the reason."""
+        why = unavailable(self.impl)
+        if why:
+            raise Unavailable(why)
         if self.impl == "ref-numpy":
-            try:
-                from .numpy_ref import require_numpy
-                require_numpy()
-            except ImportError as error:
-                raise Unavailable(str(error))
             impl = _numpy_impl()
         elif self.impl == "ref-naive":
             impl = None
         else:
-            try:
-                impl = get_backend(self.impl)
-            except TinynetError as error:
-                raise Unavailable("backend {!r} not usable here: {}".format(self.impl, error))
+            impl = get_backend(self.impl)
         prepared = _SETUPS[self.group](self, impl)
         prepared.info.update(self.describe(impl))
         return prepared
@@ -139,6 +134,25 @@ class Case:
         if peak:
             info.update(peak_gflops=peak["gflops"], peak_formula=peak["formula"])
         return info
+
+
+@functools.lru_cache(maxsize=None)
+def unavailable(impl):
+    """Why ``impl`` cannot run here (a line), or None when it can."""
+    if impl == "ref-naive":
+        return None
+    if impl == "ref-numpy":
+        try:
+            from .numpy_ref import require_numpy
+            require_numpy()
+        except ImportError as error:
+            return str(error)
+        return None
+    try:
+        get_backend(impl)
+    except TinynetError as error:
+        return "backend {!r} not usable here: {}".format(impl, error)
+    return None
 
 
 def implementations():
