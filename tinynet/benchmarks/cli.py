@@ -80,8 +80,10 @@ def measure(case, rounds=3, budget=2.0):
     return record
 
 
-def run(args, out=sys.stdout, err=sys.stderr):
+def run(args, out=None, err=None):
     """Run the bench subcommand; returns the exit status.  Bad options raise ValueError."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     from . import cases as cases_module
     from .report import markdown_report, results_from_pytest_json, text_report, write_svgs
 
