@@ -63,7 +63,14 @@ composites (defined here from the primitives; a device backend may fuse them)
 ``dense_grads(delta, A_prev)``             ((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta)
 ``dropout_mask(rows, cols, p, seed, counter)``  0 with probability p, else 1/(1−p)
 ``bernoulli(P, seed, counter)``            1 where uniform < P, else 0
+``sgd_steps(steps, lr)``                   sgd_step for each (P, G, l2, l1) in steps
+``momentum_steps(steps, lr, mu)``          momentum_step for each (P, V, G, l2, l1)
+``adam_steps(steps, lr, b1, b2, eps, t)``  adam_step for each (P, M, V, G, l2, l1)
 =========================================  ==========================================
+
+The ``*_steps`` composites update every parameter of a network in one call,
+so that a device backend needs one kernel launch per training step for them
+rather than one per weight matrix and bias.
 
 Writing a backend: subclass ``Backend``, implement the primitives, and register
 it with ``register("name", "package.module:ClassName")``. Then run the
@@ -141,6 +148,21 @@ class Backend:
         """A 0/1 sample of each entry: 1 with probability P[i][j]."""
         rows, cols = self.shape(P)
         return self.less(self.uniform(rows, cols, seed, counter), P)
+
+    def sgd_steps(self, steps, lr):
+        """``sgd_step(P, G, lr, l2, l1)`` for each (P, G, l2, l1) in ``steps``."""
+        for P, G, l2, l1 in steps:
+            self.sgd_step(P, G, lr, l2, l1)
+
+    def momentum_steps(self, steps, lr, mu):
+        """``momentum_step(P, V, G, lr, mu, l2, l1)`` for each (P, V, G, l2, l1)."""
+        for P, V, G, l2, l1 in steps:
+            self.momentum_step(P, V, G, lr, mu, l2, l1)
+
+    def adam_steps(self, steps, lr, beta1, beta2, eps, t):
+        """``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)`` for each (P, M, V, G, l2, l1)."""
+        for P, M, V, G, l2, l1 in steps:
+            self.adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)
 
 
 # === The registry ===========================================================

@@ -30,11 +30,17 @@ class Optimizer:
         self.state = {}
 
     def step(self, backend, parameters):
-        """Update every (key, P, G, penalised) in place; t counts the steps."""
+        """Update every (key, P, G, penalised) in place; t counts the steps.
+
+        All parameters go to the backend in one call (``update``), which a
+        device backend runs as one kernel launch.
+        """
         self.t += 1
+        steps = []
         for key, P, G, penalised in parameters:
             l2, l1 = (self.l2, self.l1) if penalised else (0.0, 0.0)
-            self.update(backend, key, P, G, l2, l1)
+            steps.append((key, P, G, l2, l1))
+        self.update(backend, steps)
 
     def _zeros_like(self, backend, key, P, count):
         if key not in self.state:
@@ -53,8 +59,8 @@ class Optimizer:
 class SGD(Optimizer):
     """Gradient descent: w ← w − η·g."""
 
-    def update(self, backend, key, P, G, l2, l1):
-        backend.sgd_step(P, G, self.lr, l2, l1)
+    def update(self, backend, steps):
+        backend.sgd_steps([(P, G, l2, l1) for key, P, G, l2, l1 in steps], self.lr)
 
 
 class Momentum(Optimizer):
@@ -64,9 +70,9 @@ class Momentum(Optimizer):
         super().__init__(lr, l2, l1)
         self.mu = float(mu)
 
-    def update(self, backend, key, P, G, l2, l1):
-        (V,) = self._zeros_like(backend, key, P, 1)
-        backend.momentum_step(P, V, G, self.lr, self.mu, l2, l1)
+    def update(self, backend, steps):
+        backend.momentum_steps([(P, self._zeros_like(backend, key, P, 1)[0], G, l2, l1)
+                                for key, P, G, l2, l1 in steps], self.lr, self.mu)
 
     def config(self):
         return dict(super().config(), mu=self.mu)
@@ -79,9 +85,10 @@ class Adam(Optimizer):
         super().__init__(lr, l2, l1)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
-    def update(self, backend, key, P, G, l2, l1):
-        M, V = self._zeros_like(backend, key, P, 2)
-        backend.adam_step(P, M, V, G, self.lr, self.beta1, self.beta2, self.eps, self.t, l2, l1)
+    def update(self, backend, steps):
+        backend.adam_steps([(P, *self._zeros_like(backend, key, P, 2), G, l2, l1)
+                            for key, P, G, l2, l1 in steps],
+                           self.lr, self.beta1, self.beta2, self.eps, self.t)
 
     def config(self):
         return dict(super().config(), beta1=self.beta1, beta2=self.beta2, eps=self.eps)

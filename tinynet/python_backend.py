@@ -23,8 +23,9 @@ CPython runs fastest, without hiding the math:
 """
 
 import math
+import sys
 from itertools import repeat
-from operator import add, mul
+from operator import add, mul, sub
 
 from .backend import Backend
 
@@ -36,14 +37,26 @@ _tanh = math.tanh
 _log1p = math.log1p
 
 # The dot product u·v = Σ_i u_i·v_i, and the dot products of u with every
-# row v of a matrix: the inner loop of every matrix product, run in C.
-try:
-    from math import sumprod as _dot
+# row v of a matrix: the inner loop of every matrix product. CPython runs
+# fastest when the loop is in C (math.sumprod, or sum(map(mul, u, v)));
+# PyPy's JIT runs fastest on a plain index loop.
+if sys.implementation.name == "pypy":
+    def _dot(u, v):
+        total = 0.0
+        for i in range(len(u)):
+            total += u[i] * v[i]
+        return total
+
+    def _dots(u, rows):
+        """[u·v for v in rows]"""
+        return [_dot(u, v) for v in rows]
+elif hasattr(math, "sumprod"):            # Python 3.12+
+    _dot = math.sumprod
 
     def _dots(u, rows):
         """[u·v for v in rows]"""
         return list(map(_dot, repeat(u), rows))
-except ImportError:                       # Python < 3.12
+else:
     def _dot(u, v):
         return sum(map(mul, u, v))
 
@@ -266,7 +279,8 @@ class PythonBackend(Backend):
         if l2 or l1:
             G = _penalised(P, G, l2, l1)
         for i, (p_row, g_row) in enumerate(zip(P, G)):
-            P[i] = [p - lr * g for p, g in zip(p_row, g_row)]
+            # p − lr·g for each entry, as two passes of map (which loop in C)
+            P[i] = list(map(sub, p_row, map(mul, repeat(lr), g_row)))
 
     def momentum_step(self, P, V, G, lr, mu, l2=0.0, l1=0.0):
         """V ← mu·V − lr·G';  P ← P + V."""

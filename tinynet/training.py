@@ -167,8 +167,9 @@ class _Progress:
         return time.perf_counter() - self.start > 2.0        # only for slow runs
 
     def wants_update(self):
+        """A bar inside the epoch, only on a terminal and at most twice a second."""
         now = time.perf_counter()
-        if now - self.last < 0.5 or not self._on():
+        if now - self.last < 0.5 or not self._on() or not self.stream.isatty():
             return False
         self.last = now
         return True

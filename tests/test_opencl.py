@@ -1,0 +1,344 @@
+"""The OpenCL backend's own tests: kernels against their references, device
+choice, errors, and agreement with the Python backend.
+
+The conformance suite (test_backend_conformance.py) checks every seam
+operation; this file checks what is particular to tinynet_opencl.  Every test
+is skipped, with the reason, where pyopencl or an OpenCL device is missing.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import tinynet
+from tinynet.backend import get_backend
+from tinynet.errors import BackendError, ShapeError
+from tinynet.python_backend import PythonBackend
+
+np = pytest.importorskip("numpy")
+cl = pytest.importorskip("pyopencl")
+
+import tinynet_opencl  # noqa: E402  (after the skips: needs nothing, but is only useful with them)
+from tinynet_opencl import OpenCLBackend, context, list_devices  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def ocl():
+    try:
+        return OpenCLBackend()
+    except BackendError as error:
+        pytest.skip("no usable OpenCL device: {}".format(error))
+
+
+@pytest.fixture(scope="module")
+def ocl64(ocl):
+    if "cl_khr_fp64" not in ocl.device.extensions:
+        pytest.skip("the device has no cl_khr_fp64")
+    return OpenCLBackend(dtype="float64")
+
+
+def rand(shape, seed):
+    return np.random.default_rng(seed).uniform(-1, 1, shape)
+
+
+def host(B, M):
+    return np.array(B.to_list(M))
+
+
+# === Blocked kernels against the naive reference ===========================
+
+SIZES = [1, 3, 17, 63, 64, 65, 129, 512]
+SHAPES = ([(n, n, n) for n in SIZES]
+          + [(1, 65, 3), (17, 129, 63), (65, 3, 64), (129, 1, 17), (3, 512, 65), (64, 17, 1),
+             (512, 63, 129), (63, 64, 65)])
+
+
+def assert_product_close(got, want, k):
+    # float32 sums of k products of entries in [-1, 1], added in different orders
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=2e-6 * k + 1e-6)
+
+
+@pytest.mark.parametrize("m,k,n", SHAPES)
+def test_blocked_products_match_the_naive_kernel(ocl, m, k, n):
+    A, B = rand((m, k), 1), rand((k, n), 2)
+    a, b = ocl.array(A), ocl.array(B)
+    at, bt = ocl.array(A.T), ocl.array(B.T)
+    naive = host(ocl, ocl.matmul_naive(a, b))
+    assert_product_close(naive, A @ B, k)                       # the reference itself
+    assert_product_close(host(ocl, ocl.matmul(a, b)), naive, k)
+    assert_product_close(host(ocl, ocl.matmul_nt(a, bt)), host(ocl, ocl.matmul_naive(a, bt, trans_b=True)), k)
+    assert_product_close(host(ocl, ocl.matmul_tn(at, b, 0.5)),
+                         host(ocl, ocl.matmul_naive(at, b, trans_a=True, alpha=0.5)), k)
+
+
+@pytest.mark.parametrize("m,n_in,n_out", [(1, 1, 1), (3, 17, 5), (32, 256, 64), (65, 63, 129), (7, 64, 10),
+                                          (5, 9, 65)])
+@pytest.mark.parametrize("name", ["sigmoid", "relu", "softmax"])
+def test_fused_layer_kernels_match_the_naive_kernel(ocl, m, n_in, n_out, name):
+    A, W, b = rand((m, n_in), 3), rand((n_out, n_in), 4), rand((1, n_out), 5)
+    a, w, bias = ocl.array(A), ocl.array(W), ocl.array(b)
+    Z, Act = ocl.dense_forward(a, w, bias, name)
+    Z_ref = ocl.add_row(ocl.matmul_naive(a, w, trans_b=True), bias)
+    assert_product_close(host(ocl, Z), host(ocl, Z_ref), n_in)
+    assert_product_close(host(ocl, Act), host(ocl, ocl.activation(name, Z_ref)), n_in)
+
+    delta = ocl.array(rand((m, n_out), 6))
+    dW, db = ocl.dense_grads(delta, a)
+    assert_product_close(host(ocl, dW), host(ocl, ocl.matmul_naive(delta, a, trans_a=True, alpha=1.0 / m)), m)
+    assert_product_close(host(ocl, db), host(ocl, ocl.sum_rows(delta, 1.0 / m)), m)
+
+    W2, d2 = ocl.array(rand((9, n_out), 7)), ocl.array(rand((m, 9), 8))
+    got = ocl.backprop_delta(d2, W2, Z, Act, name)
+    want = ocl.activation_grad(name, Z, Act, ocl.matmul_naive(d2, W2))
+    assert_product_close(host(ocl, got), host(ocl, want), 9)
+
+
+def test_shape_mismatch_is_a_shape_error(ocl):
+    with pytest.raises(ShapeError):
+        ocl.matmul(ocl.zeros(2, 3), ocl.zeros(2, 3))
+    with pytest.raises(ShapeError):
+        ocl.add(ocl.zeros(2, 3), ocl.zeros(3, 2))
+    with pytest.raises(ShapeError):
+        ocl.dense_forward(ocl.zeros(2, 3), ocl.zeros(4, 3), ocl.zeros(1, 3), "relu")
+
+
+def test_float64_mode_agrees_tightly_with_the_reference(ocl64):
+    A, B = rand((17, 33), 9), rand((33, 5), 10)
+    got = ocl64.to_list(ocl64.matmul(ocl64.array(A), ocl64.array(B)))
+    np.testing.assert_allclose(got, A @ B, rtol=1e-12, atol=1e-13)
+    assert ocl64.tolerance == (1e-12, 1e-12)
+    assert "float64" in ocl64.describe()
+
+
+def test_bad_dtype_is_a_backend_error():
+    with pytest.raises(BackendError, match="float32"):
+        OpenCLBackend(dtype="float16")
+
+
+# === Randomness: bit for bit the reference =================================
+
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.25, 0.3, 0.5, 0.9])
+@pytest.mark.parametrize("shape,seed,counter", [((1, 1), 0, 0), ((7, 13), 42, 3), ((64, 65), 2**33 + 5, 2**32 + 1)])
+def test_dropout_mask_is_the_python_backends(ocl, p, shape, seed, counter):
+    ref = PythonBackend().dropout_mask(*shape, p, seed, counter)
+    got = ocl.to_list(ocl.dropout_mask(*shape, p, seed, counter))
+    assert [[x > 0 for x in row] for row in got] == [[x > 0 for x in row] for row in ref]
+    keep = float(np.dtype(ocl.dtype).type(1.0 / (1.0 - p)))   # 1/(1-p), rounded to float32
+    assert {x for row in got for x in row} <= {0.0, keep}
+
+
+def test_uniform_and_bernoulli_are_the_python_backends(ocl):
+    py = PythonBackend()
+    assert ocl.to_list(ocl.uniform(9, 31, 7, 11)) == py.uniform(9, 31, 7, 11)
+    P = [[(i * 31 + j) % 8 / 8.0 for j in range(31)] for i in range(9)]   # exact in float32
+    assert ocl.to_list(ocl.bernoulli(ocl.array(P), 3, 4)) == py.bernoulli(P, 3, 4)
+
+
+# === Device choice, never a prompt =========================================
+
+def test_list_devices_fields(ocl):
+    devices = list_devices()
+    assert devices
+    keys = {"index", "platform", "name", "type", "compute_units", "global_memory",
+            "max_clock_mhz", "float64", "chosen"}
+    for info in devices:
+        assert set(info) == keys
+        assert info["type"] in ("GPU", "CPU", "ACCELERATOR", "OTHER")
+        assert info["compute_units"] >= 1 and info["global_memory"] > 0
+        assert isinstance(info["float64"], bool)
+    assert sum(info["chosen"] for info in devices) == 1
+
+
+def test_device_report_for_tinynet_info(ocl):
+    report = ocl.device_report()
+    assert ocl.device.name.strip() in report and "*" in report and "compute units" in report
+    done = subprocess.run([sys.executable, "-m", "tinynet", "info"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0 and ocl.device.name.strip() in done.stdout, done.stderr
+
+
+def test_device_by_index_substring_and_environment(ocl, monkeypatch):
+    monkeypatch.delenv("PYOPENCL_CTX", raising=False)
+    first = list_devices()[0]
+    by_index = context.choose_device(first["index"])
+    assert by_index.name.strip() == first["name"]
+    word = first["name"].split()[0][-6:]
+    assert word.lower() in context.choose_device(word).name.lower()
+    assert context.choose_device(first["type"].lower()) is not None
+    monkeypatch.setenv("PYOPENCL_CTX", first["index"])
+    assert context.choose_device().name.strip() == first["name"]
+    assert [d["chosen"] for d in list_devices()][0]
+    # the argument wins over the environment
+    monkeypatch.setenv("PYOPENCL_CTX", "no such device")
+    assert context.choose_device(first["index"]).name.strip() == first["name"]
+    with pytest.raises(BackendError, match="PYOPENCL_CTX 'no such device' names no OpenCL device"):
+        context.choose_device()
+
+
+def test_unknown_device_lists_the_devices(ocl, monkeypatch):
+    monkeypatch.delenv("PYOPENCL_CTX", raising=False)
+    with pytest.raises(BackendError) as error:
+        OpenCLBackend(device="9:9")
+    assert list_devices()[0]["name"] in str(error.value)
+
+
+def test_backend_with_a_device_option(ocl):
+    B = get_backend("opencl", device=list_devices()[0]["index"])
+    assert B.name == "opencl" and B.device.name.strip() in B.describe()
+    assert B.to_list(B.full(1, 2, 3.0)) == [[3.0, 3.0]]
+
+
+def test_no_prompt_with_stdin_closed():
+    code = ("import tinynet, tinynet_opencl as t; B = tinynet.use('opencl'); "
+            "print(B.describe()); print(len(t.list_devices()))")
+    env = dict(os.environ)
+    env.pop("PYOPENCL_CTX", None)
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-c", code], stdin=subprocess.DEVNULL, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "opencl (" in done.stdout
+    assert "Choose" not in done.stdout + done.stderr          # pyopencl's prompt
+
+
+def test_importing_tinynet_or_the_plugin_does_not_import_pyopencl():
+    code = ("import sys, tinynet, tinynet_opencl; "
+            "print('pyopencl' in sys.modules, 'numpy' in sys.modules)")
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+# === Errors ==================================================================
+
+def test_missing_pyopencl_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyopencl", None)       # `import pyopencl` now fails
+    with pytest.raises(BackendError) as error:
+        OpenCLBackend()
+    assert 'pip install "tinynet-edu[opencl]"' in str(error.value)
+    assert 'pip install ".[opencl]"' in str(error.value)
+    with pytest.raises(BackendError, match="pyopencl"):
+        get_backend("opencl", device="0:0", dtype="float32")   # a new instance: same message
+    with pytest.raises(BackendError, match="pyopencl"):
+        list_devices()
+
+
+def test_no_platform_names_the_pocl_extra(monkeypatch):
+    monkeypatch.setattr(cl, "get_platforms", lambda: [])
+    with pytest.raises(BackendError) as error:
+        OpenCLBackend()
+    assert 'pip install ".[opencl,pocl]"' in str(error.value)
+    assert "GPU" in str(error.value)
+
+
+def test_kernel_build_failure_shows_the_build_log(ocl):
+    source = "__kernel void broken(__global float *x) { x[0] = undeclared_name; }"
+    with pytest.raises(BackendError) as error:
+        context.build_program(ocl.context, source)
+    message = str(error.value)
+    assert "building the OpenCL kernels failed" in message
+    assert "undeclared_name" in message                         # the compiler's own words
+
+
+def test_out_of_device_memory_names_the_buffer_and_size(ocl):
+    cols = 1024
+    rows = ocl.device.max_mem_alloc_size // (4 * cols) + 1
+    with pytest.raises(BackendError) as error:
+        ocl.zeros(rows, cols)
+    assert "{} x {}".format(rows, cols) in str(error.value) and "MiB" in str(error.value)
+
+
+def test_device_error_mid_run_is_a_backend_error(ocl, monkeypatch):
+    def fail(*args, **kwargs):
+        raise cl.RuntimeError(cl._cl._ErrorRecord("clEnqueueNDRangeKernel failed", -5,
+                                                  "clEnqueueNDRangeKernel"))
+    monkeypatch.setattr(cl, "enqueue_nd_range_kernel", fail)
+    with pytest.raises(BackendError, match="OpenCL error in kernel 'scale'.*OUT_OF_RESOURCES"):
+        ocl.scale(ocl.zeros(2, 2), 2.0)
+
+
+def test_unknown_activation_is_a_value_error_before_any_launch(ocl):
+    args = ocl.zeros(1, 2), ocl.zeros(3, 2), ocl.zeros(1, 3)
+    before = ocl.launches
+    with pytest.raises(ValueError):
+        ocl.dense_forward(*args, "swish")
+    assert ocl.launches == before
+
+
+# === Launches ================================================================
+
+def launches(B, op, *args):
+    before = B.launches
+    result = op(*args)
+    return B.launches - before, result
+
+
+def test_fused_composites_are_one_launch_each(ocl):
+    a, W, b = ocl.array(rand((32, 256), 1)), ocl.array(rand((64, 256), 2)), ocl.zeros(1, 64)
+    n, (Z, A) = launches(ocl, ocl.dense_forward, a, W, b, "sigmoid")
+    assert n == 1
+    assert launches(ocl, ocl.dense_forward, a, W, b, "softmax")[0] == 1       # 64 outputs
+    assert launches(ocl, ocl.dense_forward, a, ocl.array(rand((65, 256), 6)), ocl.zeros(1, 65),
+                    "softmax")[0] == 2
+    delta = ocl.array(rand((32, 64), 3))
+    assert launches(ocl, ocl.dense_grads, delta, a)[0] == 1
+    W2 = ocl.array(rand((10, 64), 4))
+    assert launches(ocl, ocl.backprop_delta, ocl.array(rand((32, 10), 5)), W2, Z, A, "sigmoid")[0] == 1
+    acc = ocl.accumulator()
+    assert launches(ocl, ocl.softmax_cross_entropy, Z, A, A, acc)[0] == 1
+    assert launches(ocl, ocl.dropout_mask, 32, 64, 0.5, 1, 2)[0] == 1
+    assert launches(ocl, ocl.read, acc)[0] == 0
+
+
+def test_launches_per_training_batch(ocl):
+    from tinynet import Dense, Network
+    from tinynet.optim import make_optimizer
+    net = Network([Dense(256, 64, "sigmoid"), Dense(64, 10, "softmax")], loss="cross_entropy",
+                  seed=1, backend=ocl)
+    X, T = ocl.array(rand((32, 256), 1)), ocl.array(np.eye(10)[np.arange(32) % 10])
+    optimizer = make_optimizer("sgd", 0.1)
+    loss, correct = ocl.accumulator(), ocl.accumulator()
+    net.train_step(X, T, optimizer, loss, correct)            # optimiser state made
+    n, _ = launches(ocl, net.train_step, X, T, optimizer, loss, correct)
+    # 2 forward, 1 loss, 1 count, 2 gradients, 1 delta, 1 SGD step for all 4 parameters
+    assert n == 8, n
+
+
+# === Training on both backends ==============================================
+
+def test_training_matches_the_python_backend():
+    """The same seed gives the same network on both backends, within float32."""
+    from tinynet import Dense, Dropout, Network
+    from tinynet.datasets import load_iris
+    try:
+        ocl = get_backend("opencl")
+    except BackendError as error:
+        pytest.skip(str(error))
+    data = load_iris()
+    X = [[v / 8.0 for v in row] for row in data.X]
+    results = {}
+    for backend in ("python", ocl):
+        net = Network([Dense(4, 16, "tanh"), Dropout(0.1), Dense(16, 3, "softmax")],
+                      loss="cross_entropy", seed=7, backend=backend)
+        history = net.fit(X, data.y, epochs=15, batch_size=16, optimizer="momentum", lr=0.1, verbose=0)
+        results[net.backend.name] = (history, net.evaluate(X, data.y), net.get_weights())
+    (h_py, e_py, w_py), (h_cl, e_cl, w_cl) = results["python"], results["opencl"]
+    # float32 rounding grows over 15 epochs x 10 steps, but stays far below the weights' scale
+    assert abs(e_py["accuracy"] - e_cl["accuracy"]) <= 2 / len(X)       # at most 2 samples differ
+    assert e_py["accuracy"] > 0.8
+    for loss_py, loss_cl in zip(h_py["loss"], h_cl["loss"]):
+        assert loss_cl == pytest.approx(loss_py, rel=1e-3)
+    flat_py = np.concatenate([np.ravel(np.array(x, dtype=float)) for layer in w_py for x in layer])
+    flat_cl = np.concatenate([np.ravel(np.array(x, dtype=float)) for layer in w_cl for x in layer])
+    np.testing.assert_allclose(flat_cl, flat_py, rtol=1e-3, atol=1e-4)
+
+
+def test_use_opencl_by_name(ocl):
+    assert tinynet.use("opencl").name == "opencl"
+    assert tinynet.backend_name() == "opencl"
+    assert "opencl" in tinynet_opencl.OpenCLBackend.name

@@ -1,0 +1,192 @@
+"""Finding pyopencl and choosing an OpenCL device, without ever asking.
+
+pyopencl's ``create_some_context()`` prompts on a terminal when it cannot
+decide, which hangs a notebook or a GUI.  This module never prompts; the
+device is chosen, in this order, by
+
+1. the ``device=`` argument: ``"P:D"`` (platform index P, device index D),
+   ``"P"`` (platform P, its best device), or a case-insensitive substring of
+   a device or platform name (``"gpu"`` or ``"cpu"`` match the device type);
+2. the ``PYOPENCL_CTX`` environment variable, read the same way (pyopencl's
+   own convention, so an existing setting keeps working);
+3. otherwise the best device: a GPU before an accelerator before a CPU, then
+   the most compute units times clock.
+
+=========================  ===================================================
+``load_pyopencl()``        (pyopencl, numpy), or BackendError saying what to install
+``choose_device(device)``  the pyopencl Device the rules above pick
+``list_devices(device)``   one dict per device (platform, name, type, ...)
+``build_program(...)``     compile OpenCL C; a failure shows the build log
+=========================  ===================================================
+"""
+
+import os
+
+from tinynet.errors import BackendError
+
+__all__ = ["load_pyopencl", "choose_device", "list_devices", "build_program",
+           "device_summary", "INSTALL_HINT", "DRIVER_HINT"]
+
+INSTALL_HINT = ('pip install "tinynet-edu[opencl]"  (from a checkout: pip install ".[opencl]")')
+DRIVER_HINT = ('install an OpenCL driver: for any x86-64 CPU, the pocl extra '
+               '(pip install ".[opencl,pocl]", i.e. pocl-binary-distribution), '
+               'or your GPU vendor\'s OpenCL driver')
+
+_TYPE_RANK = {"GPU": 0, "ACCELERATOR": 1, "CPU": 2}
+
+
+def load_pyopencl():
+    """Import pyopencl (and numpy, which it brings); a clear error if missing."""
+    try:
+        import numpy
+        import pyopencl
+    except ImportError as error:
+        raise BackendError(
+            "the OpenCL backend needs pyopencl, which is not installed ({}). "
+            "Install it with: {}".format(error, INSTALL_HINT)) from error
+    return pyopencl, numpy
+
+
+def _all_devices(cl):
+    """[(platform_index, device_index, platform, device)] for every device."""
+    try:
+        platforms = cl.get_platforms()
+    except cl.Error as error:            # pyopencl says PLATFORM_NOT_FOUND_KHR
+        platforms = []
+        reason = str(error)
+    else:
+        reason = "no platform has a device"
+    found = []
+    for p, platform in enumerate(platforms):
+        try:
+            devices = platform.get_devices()
+        except cl.Error:                 # a platform with no devices raises
+            devices = []
+        for d, device in enumerate(devices):
+            found.append((p, d, platform, device))
+    if not found:
+        raise BackendError(
+            "pyopencl is installed but no OpenCL device was found ({}). "
+            "To get one, {}.".format(reason, DRIVER_HINT))
+    return found
+
+
+def _type_name(cl, device):
+    """"GPU", "ACCELERATOR", "CPU" or "OTHER" (pocl's CPU also says DEFAULT)."""
+    for name in ("GPU", "ACCELERATOR", "CPU"):
+        if device.type & getattr(cl.device_type, name):
+            return name
+    return "OTHER"
+
+
+def _rank(cl, entry):
+    """Sort key of 'best device first': GPU, then more compute x clock."""
+    device = entry[3]
+    kind = _TYPE_RANK.get(_type_name(cl, device), 3)
+    return (kind, -device.max_compute_units * max(device.max_clock_frequency, 1),
+            entry[0], entry[1])
+
+
+def _match_part(part, names):
+    """Index of names matching `part` (an index or a name substring), or None."""
+    part = part.strip()
+    if part.isdigit():
+        index = int(part)
+        return index if index < len(names) else None
+    for index, name in enumerate(names):
+        if part.lower() in name.lower():
+            return index
+    return None
+
+
+def _select(cl, found, spec, source):
+    """The entry that `spec` ("P:D", "P" or a name substring) names."""
+    best_first = sorted(found, key=lambda entry: _rank(cl, entry))
+    platforms = []
+    for p, _, platform, _ in found:
+        if p == len(platforms):
+            platforms.append(platform.name)
+    available = "; ".join("{}:{} {} ({})".format(p, d, dev.name.strip(), plat.name)
+                          for p, d, plat, dev in found)
+    spec = str(spec).strip()
+    if ":" in spec:
+        p_part, d_part = spec.split(":", 1)
+        p = _match_part(p_part, platforms)
+        if p is not None:
+            devices = [dev.name for q, _, _, dev in found if q == p]
+            d = _match_part(d_part, devices) if d_part.strip() else 0
+            if d is not None:
+                return next(entry for entry in found if entry[:2] == (p, d))
+    elif spec.isdigit():
+        for entry in best_first:
+            if entry[0] == int(spec):
+                return entry
+    else:
+        needle = spec.lower()
+        for entry in best_first:
+            p, d, platform, device = entry
+            if (needle in device.name.lower() or needle in platform.name.lower()
+                    or needle == _type_name(cl, device).lower()):
+                return entry
+    raise BackendError("{} {!r} names no OpenCL device; the devices are: {}".format(
+        source, spec, available))
+
+
+def _choose(cl, found, device=None):
+    if device is not None and str(device).strip() != "":
+        return _select(cl, found, device, "device")
+    env = os.environ.get("PYOPENCL_CTX", "").strip()
+    if env:
+        return _select(cl, found, env, "PYOPENCL_CTX")
+    return min(found, key=lambda entry: _rank(cl, entry))
+
+
+def choose_device(device=None):
+    """The pyopencl Device chosen by ``device``, else PYOPENCL_CTX, else the best.
+
+    Never prompts.  Raises BackendError when pyopencl or a device is missing
+    or ``device`` names none.
+    """
+    cl, _ = load_pyopencl()
+    return _choose(cl, _all_devices(cl), device)[3]
+
+
+def list_devices(device=None):
+    """One dict per OpenCL device; ``chosen`` marks the one the backend would use.
+
+    Keys: ``index`` ("P:D"), ``platform``, ``name``, ``type`` ("GPU", "CPU", ...),
+    ``compute_units``, ``global_memory`` (bytes), ``max_clock_mhz``,
+    ``float64`` (has cl_khr_fp64), ``chosen``.
+    """
+    cl, _ = load_pyopencl()
+    found = _all_devices(cl)
+    chosen = _choose(cl, found, device)
+    return [{
+        "index": "{}:{}".format(p, d),
+        "platform": platform.name.strip(),
+        "name": dev.name.strip(),
+        "type": _type_name(cl, dev),
+        "compute_units": dev.max_compute_units,
+        "global_memory": dev.global_mem_size,
+        "max_clock_mhz": dev.max_clock_frequency,
+        "float64": "cl_khr_fp64" in dev.extensions,
+        "chosen": (p, d) == chosen[:2],
+    } for p, d, platform, dev in found]
+
+
+def device_summary(device):
+    """One line about a device: name, type, compute units, platform."""
+    cl, _ = load_pyopencl()
+    return "{} ({}, {} compute units, {})".format(
+        device.name.strip(), _type_name(cl, device), device.max_compute_units,
+        device.platform.name.strip())
+
+
+def build_program(context, source, options=()):
+    """Compile OpenCL C for a context; on failure a BackendError with the build log."""
+    cl, _ = load_pyopencl()
+    try:
+        return cl.Program(context, source).build(options=list(options))
+    except cl.Error as error:            # pyopencl puts the compiler's log in the message
+        raise BackendError("building the OpenCL kernels failed on {}:\n{}".format(
+            ", ".join(d.name.strip() for d in context.devices), error)) from error
