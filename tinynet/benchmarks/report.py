@@ -1,10 +1,10 @@
 """Tables, charts and Markdown from benchmark results.
 
-A *result* is a dict: ``group``, ``impl``, ``size``, ``seconds`` (the median
-time of one call), ``min``, ``rounds``, and the case's info (``flops`` or
-``samples``, ``device``, ``dtype``, ``peak_gflops``, ``reference``).
-``python -m tinynet bench`` makes them by timing the cases itself;
-``results_from_pytest_json`` reads the same fields from a
+A *result* is a dict: ``group``, ``impl``, ``size``, ``seconds`` (the best
+time of one call over the rounds), ``median``, ``rounds``, and the case's
+info (``flops`` or ``samples``, ``device``, ``dtype``, ``peak_gflops``,
+``reference``).  ``python -m tinynet bench`` makes them by timing the cases
+itself; ``results_from_pytest_json`` reads the same fields from a
 ``pytest --benchmark-json`` file (``extra_info`` holds the case's info).
 
 >>> rows = [{"group": "dense_step", "impl": "python", "size": s, "seconds": t}
@@ -41,7 +41,7 @@ def results_from_pytest_json(path):
         if "group" not in info or "impl" not in info:
             continue                       # not one of ours
         stats = bench["stats"]
-        info.update(seconds=stats["median"], min=stats["min"], rounds=stats["rounds"])
+        info.update(seconds=stats["min"], median=stats["median"], rounds=stats["rounds"])
         results.append(info)
     return results
 
@@ -222,7 +222,7 @@ def markdown_report(results, notes=()):
                                                      platform.machine(), platform.system()),
            "- Python: {} {}".format(platform.python_implementation(), platform.python_version()),
            "- OpenCL device: {}".format(_opencl_devices(results)),
-           "- made by `python -m tinynet bench --markdown`; times are medians of one call", ""]
+           "- made by `python -m tinynet bench --markdown`; times are the best of a few calls", ""]
     peaks = {}
     for group, rows, cells in _group_tables(results):
         out.append("#### " + _title(group, rows).replace("|", "\\|"))
