@@ -4,6 +4,11 @@ Every case (tinynet.benchmarks.cases) is timed, and its result is checked,
 so a broken backend fails here instead of looking fast.  With
 ``--benchmark-disable`` (CI) each case runs exactly once, as a test.
 
+A plain ``python -m pytest`` of the whole project, which names neither
+tests/benchmarks nor a --benchmark-only/-enable/-json/-save/-autosave/-compare
+option, times each case once (one round), so it stays about as fast as the
+CI run; name the folder or one of those options for the real timing.
+
 A case that cannot run here is skipped with the reason: pytest-benchmark,
 NumPy or pyopencl not installed (``pytest.importorskip``), or a backend that
 is registered but not usable on this machine.
@@ -24,7 +29,18 @@ except ImportError:
 SLOW_CALL_S = 0.25
 
 
-def measure(benchmark, case):
+_TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save",
+                   "benchmark_autosave", "benchmark_compare")
+
+
+def _timing_asked(config):
+    """Did this run ask for the benchmarks (by folder or by option)?"""
+    if any(config.getoption(name, None) for name in _TIMING_OPTIONS):
+        return True
+    return any("benchmarks" in str(arg) for arg in config.args)
+
+
+def measure(benchmark, case, request):
     """Prepare ``case``, time ``run()`` with ``benchmark``, and check the result."""
     if case.impl == "ref-numpy":
         pytest.importorskip("numpy", reason="numpy is not installed: no ref-numpy rows")
@@ -40,6 +56,8 @@ def measure(benchmark, case):
     benchmark.extra_info.update(prepared.info)
     if not benchmark.enabled:                  # --benchmark-disable: once, as a test
         result = benchmark(prepared.run)
+    elif not _timing_asked(request.config):    # a plain run of the whole project
+        result = benchmark.pedantic(prepared.run, rounds=1, iterations=1)
     else:
         start = time.perf_counter()
         result = prepared.run()                # warm-up (kernel compiles, caches), checked too
@@ -75,9 +93,9 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture
-def bench_case(benchmark):
+def bench_case(benchmark, request):
     """``bench_case(case)`` times and checks a case (needs pytest-benchmark)."""
-    return lambda case: measure(benchmark, case)
+    return lambda case: measure(benchmark, case, request)
 
 
 if pytest_benchmark is not None:

@@ -109,7 +109,7 @@ def run(args, out=None, err=None):
             raise ValueError("cannot read the benchmark JSON {}: {}".format(args.from_json, error))
         if not results:
             raise ValueError("{} holds no tinynet benchmark results".format(args.from_json))
-        notes.append("from {}: pytest-benchmark medians".format(args.from_json))
+        notes.append("from {}: pytest-benchmark best times (min over its rounds)".format(args.from_json))
     else:
         groups = _split(args.groups, list(cases_module.GROUPS), "group")
         impls = _split(args.backends, cases_module.implementations(), "backend")
