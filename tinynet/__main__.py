@@ -1,4 +1,4 @@
-"""The command line: ``python -m tinynet demo | train | example | info``.
+"""The command line: ``python -m tinynet demo | train | example | info | bench``.
 
 Every user mistake (an unknown data set, bad layer sizes, an output path that
 cannot be written) ends in one line on stderr and exit status 2, with no
@@ -200,6 +200,17 @@ def cmd_info(args):
     return 0
 
 
+# === bench ==================================================================
+
+def cmd_bench(args):
+    """Time the backends against pure Python, NumPy and the device's peak."""
+    from .benchmarks import cli
+    try:
+        return cli.run(args)
+    except ValueError as error:
+        raise UserError(str(error))
+
+
 # === the parser =============================================================
 
 def build_parser():
@@ -246,6 +257,11 @@ def build_parser():
 
     info = sub.add_parser("info", help="versions and available backends/devices")
     info.set_defaults(run=cmd_info)
+
+    from .benchmarks.cli import add_arguments
+    bench = sub.add_parser("bench", help="time the backends (tables, --svg charts, --markdown)")
+    add_arguments(bench)
+    bench.set_defaults(run=cmd_bench)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""The benchmark suite (a package, so its conftest does not clash with tests/conftest.py)."""

@@ -1,0 +1,71 @@
+"""The benchmark suite: every available backend against pure Python, NumPy and the peak.
+
+    python -m pytest tests/benchmarks --benchmark-disable -q   # CI: each case once, checked
+    python -m pytest tests/benchmarks --benchmark-only         # the timing run
+    python -m pytest tests/benchmarks --benchmark-only --benchmark-json out.json
+    python -m tinynet bench --from-json out.json               # its tables (GFLOP/s, ratios, peak)
+
+Groups (``benchmark.group``) compare like with like; each benchmark's
+``extra_info`` holds its work (``flops`` or ``samples``), device, dtype and
+the device's estimated peak.  Sizes and the caps on the python backend are
+documented in ``tinynet.benchmarks.cases`` (n ≤ 256 for the square product,
+width ≤ 512 for the batch-32 shapes and the Dense step: larger calls take
+more than ~2 s in pure Python).  References: ``ref-numpy`` (NumPy float32,
+skipped without NumPy) and ``ref-naive`` (a per-neuron pure-Python network,
+``tinynet.benchmarks.naive``).
+"""
+
+import pytest
+
+pytest.importorskip("pytest_benchmark", reason="pytest-benchmark is not installed "
+                                               "(pip install pytest-benchmark)")
+
+# Each test's `case` runs over its group's cases (conftest.pytest_generate_tests).
+
+
+@pytest.mark.bench_group("matmul")
+def test_matmul_square(bench_case, case):
+    """A·B for square n×n matrices."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("matmul_nt")
+def test_dense_forward_product(bench_case, case):
+    """a·Wᵀ, the forward product of a Dense layer (batch 32)."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("matmul_tn")
+def test_weight_gradient_product(bench_case, case):
+    """δᵀ·a, the weight gradient of a Dense layer (batch 32)."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("matmul_nn")
+def test_input_gradient_product(bench_case, case):
+    """δ·W, the gradient handed to the layer below (batch 32)."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("dense_step")
+def test_dense_step(bench_case, case):
+    """One Dense layer: forward, backward, SGD update (batch 32)."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("epoch_digits")
+def test_epoch_digits(bench_case, case):
+    """One epoch of the 16×16 digits MLP (1600 samples), with the naive per-neuron reference."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("epoch_boston")
+def test_epoch_boston(bench_case, case):
+    """One epoch of Boston regression (standardised)."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("fit_demo")
+def test_fit_demo(bench_case, case):
+    """The README demo's fit, reduced to FIT_EPOCHS epochs."""
+    bench_case(case)

@@ -1,0 +1,72 @@
+"""The report of ``python -m tinynet bench``: tables, Markdown, charts, errors.
+
+These are ordinary tests (no pytest-benchmark needed): they time the cheap
+Boston epoch once, or read a made-up pytest-benchmark JSON.
+"""
+
+import json
+import xml.etree.ElementTree as ET
+
+from tinynet.__main__ import main
+from tinynet.benchmarks.report import crossover, results_from_pytest_json, text_report
+
+
+def _fake_json(path):
+    rows = []
+    for impl, times in (("python", (1e-3, 4e-3, 16e-3)), ("opencl", (3e-3, 3.5e-3, 4e-3))):
+        for size, seconds in zip((16, 32, 64), times):
+            rows.append({"group": "x", "name": "test_dense_step[{}-{}]".format(impl, size),
+                         "stats": {"median": seconds, "min": seconds, "rounds": 5},
+                         "extra_info": {"group": "dense_step", "impl": impl, "size": size,
+                                        "flops": 6 * 32 * size * size, "device": "CPU",
+                                        "dtype": "float32", "peak_gflops": 100.0,
+                                        "peak_formula": "made up"}})
+    rows.append({"group": "y", "name": "test_other", "stats": {"median": 1, "min": 1, "rounds": 1},
+                 "extra_info": {}})
+    with open(path, "w") as handle:
+        json.dump({"benchmarks": rows}, handle)
+
+
+def test_crossover_is_the_width_from_which_the_device_stays_faster(tmp_path):
+    path = tmp_path / "bench.json"
+    _fake_json(path)
+    results = results_from_pytest_json(path)
+    assert len(results) == 6                     # the foreign benchmark is left out
+    assert crossover(results, "opencl") == 32
+    slower = [dict(r, seconds=1.0) if r["impl"] == "opencl" else r for r in results]
+    assert crossover(slower, "opencl") is None
+    text = text_report(results)
+    assert "crossover: opencl is faster than pure Python from Dense width 32" in text
+    assert "4×" in text                          # 16 ms / 4 ms at width 64
+
+
+def test_bench_from_json_prints_tables_and_markdown(tmp_path, capsys):
+    path = tmp_path / "bench.json"
+    _fake_json(path)
+    assert main(["bench", "--from-json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "speed-up vs python" in out and "GFLOP/s" in out and "of peak" in out
+    assert main(["bench", "--from-json", str(path), "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "- date: " in out and "- machine: " in out and "- OpenCL device: " in out
+    assert "| backend | size | time/call |" in out
+
+
+def test_bench_times_the_boston_epoch_and_draws_charts(tmp_path, capsys):
+    folder = tmp_path / "charts"
+    assert main(["bench", "--groups", "epoch_boston,matmul", "--backends", "python,ref-naive",
+                 "--rounds", "1", "--svg", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "epoch: Boston regression" in out and "samples/s" in out
+    assert "ref-naive" in out and "ref-peak CPU float64" in out
+    for name in ("bench_epoch_boston.svg", "bench_matmul.svg"):
+        ET.parse(str(folder / name))             # well-formed SVG
+
+
+def test_bench_errors_are_one_line(tmp_path, capsys):
+    assert main(["bench", "--groups", "nonsense"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("tinynet: error: unknown group 'nonsense'") and "\n" not in err
+    assert main(["bench", "--from-json", str(tmp_path / "missing.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("tinynet: error: cannot read the benchmark JSON") and "\n" not in err

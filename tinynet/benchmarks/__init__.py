@@ -1,0 +1,33 @@
+"""Benchmarks: tinynet's backends next to what a user would pick instead.
+
+Run them::
+
+    python -m tinynet bench                      # quick tables (python sizes capped)
+    python -m tinynet bench --full --svg charts  # the whole sweep, and SVG charts
+    python -m tinynet bench --markdown           # a Markdown table for the README
+    python -m pytest tests/benchmarks --benchmark-only --benchmark-json out.json
+    python -m tinynet bench --from-json out.json # the pytest run as the same tables
+    python -m pytest tests/benchmarks --benchmark-disable   # CI: each case once, checked
+
+What is measured (``cases``): matrix products (square n = 16 … 1024, and the
+three batch-32 products of a Dense layer: forward a·Wᵀ, weight gradient δᵀ·a,
+input gradient δ·W), one Dense layer step at widths 16 … 1024, one epoch of
+the digits MLP and of Boston regression, and the README demo's fit (one of
+its ten epochs).  Every registered backend runs them ("python", "opencl", and
+any other), next to three references:
+
+* ``ref-numpy``: the same workloads in NumPy float32 (left out without NumPy);
+* ``ref-naive``: a per-neuron pure-Python network, a dict per neuron and a
+  loop per weight (``naive``), in the two epoch groups;
+* ``ref-peak``: the device's estimated peak GFLOP/s (``machine``), and the
+  fraction of it each product reaches.
+
+The report (``report``) shows, per group: time per call, GFLOP/s or
+samples/s, the speed-up over the python backend, the fraction of the peak;
+then the Dense width from which each other backend is faster than pure
+Python, and the pure-Python speed target (digits MLP ≥ 800 samples/s on
+CPython 3.11 and ≥ 2× the naive network).
+
+Nothing here is imported by ``import tinynet``; NumPy and pyopencl are
+imported only when a case that needs them runs.
+"""

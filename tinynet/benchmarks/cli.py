@@ -1,0 +1,158 @@
+"""``python -m tinynet bench``: time the benchmark cases and print the report.
+
+This runner needs only the standard library: it times each case with
+``time.perf_counter`` (one warm-up call, which is also checked, then a few
+timed rounds; the best time is reported).  The pytest-benchmark suite in
+tests/benchmarks times the same cases with more rounds; ``--from-json``
+turns its ``--benchmark-json`` file into the same tables.
+
+By default it is quick: 3 rounds, at most about 2 s per case (a call longer
+than half that is timed once, except the digits epoch of python and ref-naive,
+three times, for the speed target), and the python backend only up to the
+``QUICK_PYTHON_MAX`` sizes; ``--full`` runs the python backend over the whole
+sweep of the pytest suite.
+"""
+
+import statistics
+import sys
+import time
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser):
+    """The options of the ``bench`` subcommand."""
+    parser.add_argument("--full", action="store_true",
+                        help="the python backend over the whole size sweep (slower)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per case (default 3)")
+    parser.add_argument("--budget", type=float, default=2.0,
+                        help="seconds of timing per case, at most (default 2)")
+    parser.add_argument("--groups", default="",
+                        help="comma-separated groups (default all): " + ", ".join(_group_names()))
+    parser.add_argument("--backends", default="",
+                        help="comma-separated backends and references (default: all registered "
+                             "backends, ref-numpy, ref-naive)")
+    parser.add_argument("--fit-epochs", type=int, default=None,
+                        help="epochs of the README demo fit to time (default 1 of its 10)")
+    parser.add_argument("--svg", metavar="DIR", help="also write one SVG chart per group to DIR")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print Markdown (date, machine, OpenCL device, tables) instead of text")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="report a 'pytest tests/benchmarks --benchmark-json FILE' run "
+                             "instead of timing")
+
+
+def _group_names():
+    from .cases import GROUPS
+    return list(GROUPS)
+
+
+def _split(text, known, what):
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError("unknown {} {}; choose from: {}".format(
+            what, ", ".join(map(repr, unknown)), ", ".join(known)))
+    return names or None
+
+
+def measure(case, rounds=3, budget=2.0, min_calls=1):
+    """Time one case: a dict result (see ``report``).  Raises ``Unavailable``.
+
+    The time is the best of the calls (the first one included: a device's
+    compiles make it slower, never faster), which is the steadiest number on
+    a shared machine; ``median`` is kept too.
+    """
+    prepared = case.prepare()
+    clock = time.perf_counter
+    start = clock()
+    result = prepared.run()                      # warm-up: compiles, caches; checked below
+    first = clock() - start
+    prepared.check(result)
+    times = [first]
+    if first >= budget / 2:                      # a slow call: timed min_calls times in all
+        for _ in range(min_calls - 1):
+            start = clock()
+            result = prepared.run()
+            times.append(clock() - start)
+    else:
+        loops = max(1, min(1000, int(0.002 / max(first, 1e-7))))   # rounds of ≥ ~2 ms
+        n = max(1, min(rounds, int(budget / (first * loops))))
+        times = [first] if loops == 1 else []
+        for _ in range(n):
+            start = clock()
+            for _ in range(loops):
+                result = prepared.run()
+            times.append((clock() - start) / loops)
+    prepared.check(result)
+    record = dict(prepared.info)
+    record.update(seconds=min(times), median=statistics.median(times), rounds=len(times))
+    return record
+
+
+#: Cases timed at least this many times even when slow: the speed target's pair.
+MIN_CALLS = {("epoch_digits", "python"): 3, ("epoch_digits", "ref-naive"): 3}
+
+
+def run(args, out=None, err=None):
+    """Run the bench subcommand; returns the exit status.  Bad options raise ValueError."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    from . import cases as cases_module
+    from .report import markdown_report, results_from_pytest_json, text_report, write_svgs
+
+    notes = []
+    if args.from_json:
+        try:
+            results = results_from_pytest_json(args.from_json)
+        except (OSError, ValueError, KeyError) as error:
+            raise ValueError("cannot read the benchmark JSON {}: {}".format(args.from_json, error))
+        if not results:
+            raise ValueError("{} holds no tinynet benchmark results".format(args.from_json))
+        notes.append("from {}: pytest-benchmark best times (min over its rounds)".format(args.from_json))
+    else:
+        groups = _split(args.groups, list(cases_module.GROUPS), "group")
+        impls = _split(args.backends, cases_module.implementations(), "backend")
+        if args.rounds < 1 or args.budget <= 0:
+            raise ValueError("--rounds must be at least 1 and --budget positive")
+        if args.fit_epochs is not None and args.fit_epochs < 1:
+            raise ValueError("--fit-epochs must be at least 1")
+        python_max = cases_module.PYTHON_MAX if args.full else cases_module.QUICK_PYTHON_MAX
+        results, skipped = [], {}
+        todo = cases_module.cases(groups, impls, python_max, args.fit_epochs)
+        started = time.perf_counter()
+        progress = getattr(err, "isatty", lambda: False)()
+        for number, case in enumerate(todo, 1):
+            if case.impl in skipped:
+                continue
+            if progress:
+                err.write("\r[{}/{}] {} {}".format(number, len(todo), case.group, case.id).ljust(60))
+                err.flush()
+            try:
+                results.append(measure(case, args.rounds, args.budget,
+                                       MIN_CALLS.get((case.group, case.impl), 1)))
+            except cases_module.Unavailable as why:
+                skipped[case.impl] = str(why)
+        if progress:
+            err.write("\r" + " " * 60 + "\r")
+        for impl, why in skipped.items():
+            notes.append("{} left out: {}".format(impl, why))
+        if not args.full:
+            notes.append("quick run: python backend up to n = {} (square) and width {} "
+                         "(batch-32 shapes, Dense step); --full for the whole sweep".format(
+                             python_max["matmul"], python_max["dense_step"]))
+        notes.append("{} cases in {:.0f} s".format(len(results), time.perf_counter() - started))
+        if not results:
+            raise ValueError("nothing could be measured: " + "; ".join(notes))
+    if args.markdown:
+        out.write(markdown_report(results, notes) + "\n")
+    else:
+        out.write(text_report(results, notes) + "\n")
+    if args.svg:
+        try:
+            written = write_svgs(results, args.svg)
+        except OSError as error:
+            raise ValueError("cannot write the charts to {}: {}".format(
+                args.svg, error.strerror or error))
+        (err if args.markdown else out).write("charts written: {}\n".format(", ".join(written)))
+    return 0
