@@ -6,8 +6,8 @@ so a broken backend fails here instead of looking fast.  With
 
 A plain ``python -m pytest`` of the whole project, which names neither
 tests/benchmarks nor a --benchmark-only/-enable/-json/-save/-autosave/-compare
-option, times each case once (one round), so it stays about as fast as the
-CI run; name the folder or one of those options for the real timing.
+option, runs each case once as a test, like ``--benchmark-disable``; name the
+folder or one of those options for the real timing.
 
 A case that cannot run here is skipped with the reason: pytest-benchmark,
 NumPy or pyopencl not installed (``pytest.importorskip``), or a backend that
@@ -72,6 +72,9 @@ def measure(benchmark, case, request):
 
 
 def pytest_configure(config):
+    session = getattr(config, "_benchmarksession", None)
+    if session is not None and not _timing_asked(config):
+        session.disabled = True               # a plain test run: each case once, no timing table
     config.addinivalue_line("markers", "bench_group(name): parametrise the test's `case` "
                                        "over the cases of that benchmark group")
 
