@@ -59,7 +59,7 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     pictures.line_chart(fits, title="One hidden ReLU layer fitting three bumps", xlabel="x",
                         ylabel="y").save(os.path.join(args.out, "fits.svg"))
-    pictures.line_chart(parts, title="The 8-unit network taken apart: w2_k * relu(w1_k*x + b1_k)",
+    pictures.line_chart(parts, title="The 8-unit network: each unit's w2_k*relu(w1_k*x + b1_k)", width=760,
                         xlabel="x", ylabel="contribution to f(x)").save(os.path.join(args.out, "hinges.svg"))
     print("pictures written to {}: fits.svg, hinges.svg".format(args.out))
 
@@ -71,13 +71,17 @@ def main(argv=None):
 
 
 def hinges(net, xs):
-    """Each hidden unit's share of f(x), plus the output bias and the sum, as curves over x."""
+    """f(x) and each live hidden unit's share w2_k*relu(w1_k*x + b1_k), as curves over x."""
     (W1, b1), (W2, b2) = net.get_weights()
-    curves = {}
+    print("  the 8-unit network's output bias b2 = {:.3f}".format(b2[0]))
+    curves = {"f(x) = b2 + units":
+              [(x, a) for x, (a,) in zip(xs, net.predict(scaled(xs)))]}
     for k, ((w1,), b) in enumerate(zip(W1, b1)):
-        curves["unit {}".format(k + 1)] = [(x, W2[0][k] * max(0.0, w1 * s + b)) for x, [s] in zip(xs, scaled(xs))]
-    curves["bias b2"] = [(x, b2[0]) for x in xs]
-    curves["sum = f(x)"] = [(x, a) for x, (a,) in zip(xs, net.predict(scaled(xs)))]
+        share = [(x, W2[0][k] * max(0.0, w1 * s + b)) for x, [s] in zip(xs, scaled(xs))]
+        if all(v == 0.0 for _, v in share):
+            print("  unit {} of the 8-unit network is dead: relu(z) = 0 for every x, so it adds nothing".format(k + 1))
+        else:
+            curves["unit {}".format(k + 1)] = share
     return curves
 
 
