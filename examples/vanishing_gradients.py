@@ -21,7 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tinynet import Dense, Network, datasets, losses, pictures  # noqa: E402
+from tinynet import Dense, Network, datasets, pictures  # noqa: E402
 
 NAME = "vanishing_gradients"
 
@@ -42,12 +42,8 @@ def deep_network(activation, depth):
 
 def gradient_sizes(net, X, y):
     """Mean |dE/dW| per layer after one backward pass (no weight update)."""
-    B = net.backend
-    net.forward(B.array(X), training=True)                                   # every layer caches z, a
-    delta = losses.output_delta(net.loss, B, net.layers[-1], B.array(datasets.one_hot(y, 10)), B.accumulator())
-    net.backward(delta)                                                      # every layer stores dW, db
-    return [sum(abs(g) for row in B.to_list(layer.dW) for g in row) / (layer.n_out * layer.n_in)
-            for layer in net.layers]
+    _, grads = net.gradients(X, y)                     # [(dE/dW, dE/db)] per layer, as lists
+    return [sum(abs(g) for row in dW for g in row) / (len(dW) * len(dW[0])) for dW, _ in grads]
 
 
 def main(argv=None):

@@ -32,6 +32,7 @@ PICTURES = {
     "optimizers": ["loss_curves.svg"],
     "logistic_vs_hidden": ["logistic.svg", "hidden.svg"],
     "xor": ["boundary.svg", "network.svg", "loss.svg"],
+    "compare_backends": [],
 }
 
 

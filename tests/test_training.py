@@ -99,3 +99,13 @@ def test_progress_display_can_be_forced_and_silenced(default_backend, capsys):
     assert "epoch 3/3" in capsys.readouterr().err
     net.fit(XOR_X, XOR_Y, epochs=3, verbose=0)
     assert capsys.readouterr().err == ""
+
+
+def test_gradients_without_a_step(default_backend):
+    net = Network([Dense(2, 3, "tanh"), Dense(3, 1, "sigmoid")], loss="logistic", seed=0, backend=default_backend)
+    before = net.get_weights()
+    loss, grads = net.gradients(XOR_X, XOR_Y)
+    assert net.get_weights() == before
+    assert [(len(dW), len(dW[0]), len(db)) for dW, db in grads] == [(3, 2, 3), (1, 3, 1)]
+    assert loss > 0 and net.layers[1].delta is not None
+    assert abs(loss - net.evaluate(XOR_X, XOR_Y)["loss"]) < 1e-6

@@ -175,7 +175,7 @@ def cmd_example(args):
     if not args.name:
         print("Examples (run one with: python -m tinynet example NAME):")
         for name, summary in examples.list_examples():
-            print("  {:<22} {}".format(name, summary))
+            print("  {:<24} {}".format(name, summary))
         return 0
     try:
         return examples.run(args.name, args.extra)

@@ -106,7 +106,7 @@ class Dense(Layer):
         self.init = init or default_initializer(self.activation)
         self.alpha = alpha                 # the slope of leaky_relu for z < 0
         self.index = None
-        self.W = self.b = self.dW = self.db = None
+        self.W = self.b = self.dW = self.db = self.delta = None
         self.a_prev = self.z = self.a = None
         self._pending = None               # weights given before a backend exists
 
@@ -145,6 +145,7 @@ class Dense(Layer):
 
     def backward(self, delta):
         """∂E/∂W = (1/m)·deltaᵀ·a_prev and ∂E/∂b = (1/m)·Σ delta, for m samples."""
+        self.delta = delta                 # kept for inspection, like z and a
         self.dW, self.db = self.backend.dense_grads(delta, self.a_prev)
 
     def delta_below(self, delta, below):

@@ -129,6 +129,21 @@ class Network:
         return [((layer.index, name), P, G, penalised)
                 for layer in self.layers for name, P, G, penalised in layer.parameters()]
 
+    def gradients(self, X, y):
+        """Backpropagate (X, y) without changing any weight: the teaching view.
+
+        Returns (E, [(dE/dW, dE/db), ...] per Dense layer) as plain lists, E
+        the mean loss; each layer also keeps ``delta``, ``dW`` and ``db``.
+        """
+        rows, _ = self._inputs(X)
+        Xd, Td = self.backend.array(rows), self.backend.array(self._targets(y, len(rows)))
+        acc = self.backend.accumulator()
+        self.forward(Xd, training=True)
+        self.backward(losses.output_delta(self.loss, self.backend, self.layers[-1], Td, acc))
+        B = self.backend
+        grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.dense_layers]
+        return B.read(acc) / len(rows), grads
+
     def train_step(self, X, T, optimizer, loss_acc, correct_acc=None):
         """One step of gradient descent on a backend batch: forward, backward, update."""
         self.forward(X, training=True)
