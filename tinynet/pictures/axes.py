@@ -165,7 +165,10 @@ class Axes:
                             class_="ylabel", transform="rotate(-90 %.1f %.1f)"
                             % (x, (top + bottom) / 2)))
         if title:
-            out.append(text((left + right) / 2, top - 14, title, TITLE_SIZE,
+            # centred over the plot, but never starting left of the picture's edge
+            half = text_width(title, TITLE_SIZE) / 2
+            centre = max((left + right) / 2, half + 8)
+            out.append(text(centre, top - 14, title, TITLE_SIZE,
                             font_weight="bold", class_="title"))
         return out
 
