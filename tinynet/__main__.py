@@ -172,15 +172,16 @@ def _backend(name):
 def cmd_example(args):
     """List the examples, or run one by name."""
     from . import examples
-    if not args.name:
-        print("Examples (run one with: python -m tinynet example NAME):")
-        for name, summary in examples.list_examples():
-            print("  {:<24} {}".format(name, summary))
-        return 0
     try:
-        return examples.run(args.name, args.extra)
+        if args.name:
+            return examples.run(args.name, args.extra)
+        listing = examples.list_examples()
     except LookupError as error:
-        raise UserError(str(error))
+        raise UserError(str(error).strip("'\""))
+    print("Examples (run one with: python -m tinynet example NAME):")
+    for name, summary in listing:
+        print("  {:<24} {}".format(name, summary))
+    return 0
 
 
 def cmd_info(args):

@@ -38,8 +38,8 @@ _TYPE_RANK = {"GPU": 0, "ACCELERATOR": 1, "CPU": 2}
 def load_pyopencl():
     """Import pyopencl (and numpy, which it brings); a clear error if missing."""
     try:
-        import numpy
         import pyopencl
+        import numpy
     except ImportError as error:
         raise BackendError(
             "the OpenCL backend needs pyopencl, which is not installed ({}). "
