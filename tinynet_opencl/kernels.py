@@ -594,13 +594,19 @@ inline real penalised(real g, real p, real l2, real l1)
     return g + l2 * p + l1 * (real)((p > (real)0) - (p < (real)0));
 }
 
+/* the same on VW entries (sign() is 0 at 0, like the scalar test above) */
+inline realV penalised_v(realV g, realV p, real l2, real l1)
+{
+    return l1 != (real)0 ? g + l2 * p + l1 * sign(p) : g + l2 * p;
+}
+
 """
 
 #: How many parameter matrices one launch of a *_steps kernel updates.
 STEP_SLOTS = 4
 
 
-def _multi_step(name, buffers, body, scalars):
+def _multi_step(name, buffers, body, vector_body, scalars):
     """A kernel that applies `body` to up to STEP_SLOTS parameter matrices.
 
     Slot s has the buffers `buffers` (suffixed s), n<s> entries and its own
@@ -632,29 +638,43 @@ __kernel void {name}({params},
     const int {widths};
     {picks}
     else return;
-    for (int e = t * VW; e < min(t * VW + VW, n); ++e) {{
+    const int e0 = t * VW;
+    if (e0 + VW <= n) {{
+        {vector_body}
+    }} else for (int e = e0; e < n; ++e) {{
         {body}
     }}
 }}
 """.format(name=name, slots=STEP_SLOTS, buffers=", ".join(buffers),
            params=",\n                     ".join(params), scalars=scalars,
            declare="; ".join(declare(b) for b in buffers), widths=", ".join(widths),
-           picks="\n    ".join(picks), body=body)
+           picks="\n    ".join(picks), body=body,
+           vector_body=vector_body)
 
 
 MULTI_STEPS = (
     _multi_step("sgd_steps", ["P", "G"],
                 "P[e] -= lr * penalised(G[e], P[e], l2, l1);",
+                "const realV p = LOADV(P, e0);"
+                " STOREV(P, e0) = p - lr * penalised_v(LOADV(G, e0), p, l2, l1);",
                 "const real lr")
     + _multi_step("momentum_steps", ["P", "V", "G"],
                   "const real v = mu * V[e] - lr * penalised(G[e], P[e], l2, l1);"
                   " V[e] = v; P[e] += v;",
+                  "const realV p = LOADV(P, e0);"
+                  " const realV v = mu * LOADV(V, e0) - lr * penalised_v(LOADV(G, e0), p, l2, l1);"
+                  " STOREV(V, e0) = v; STOREV(P, e0) = p + v;",
                   "const real lr, const real mu")
     + _multi_step("adam_steps", ["P", "Mo", "V", "G"],
                   "const real g = penalised(G[e], P[e], l2, l1);"
                   " const real m = b1 * Mo[e] + (1 - b1) * g;"
                   " const real v = b2 * V[e] + (1 - b2) * g * g;"
                   " Mo[e] = m; V[e] = v; P[e] -= lr * (m * c1) / (sqrt(v * c2) + eps);",
+                  "const realV p = LOADV(P, e0), g = penalised_v(LOADV(G, e0), p, l2, l1);"
+                  " const realV m = b1 * LOADV(Mo, e0) + (1 - b1) * g;"
+                  " const realV v = b2 * LOADV(V, e0) + (1 - b2) * g * g;"
+                  " STOREV(Mo, e0) = m; STOREV(V, e0) = v;"
+                  " STOREV(P, e0) = p - lr * (m * c1) / (sqrt(v * c2) + eps);",
                   "const real lr, const real b1, const real b2, const real eps, "
                   "const real c1, const real c2"))
 
