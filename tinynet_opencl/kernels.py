@@ -418,6 +418,27 @@ __kernel void take_rows(const int rows, const int cols, __global const real *M,
     else for (int j = j0; j < cols; ++j) C[o + j] = M[from + j];
 }
 
+/* CX[r] = X[idx[r]] and CT[r] = T[idx[r]]: a batch of samples and of their
+   targets in one launch.  Work-item (x, r) copies entries x*VW.. of row r of
+   CX while x < wx = ceil(cx / VW), and entries (x - wx)*VW.. of CT after. */
+__kernel void take_rows_pair(const int rows, const int cx, const int ct, const int wx,
+                             __global const real *X, __global const real *T,
+                             __global const int *idx, __global real *CX, __global real *CT)
+{
+    int x = get_global_id(0);
+    const int r = get_global_id(1);
+    if (r >= rows) return;
+    const __global real *M = X;
+    __global real *C = CX;
+    int cols = cx;
+    if (x >= wx) { x -= wx; M = T; C = CT; cols = ct; }
+    const int j0 = x * VW;
+    if (j0 >= cols) return;
+    const size_t o = (size_t)r * cols, from = (size_t)idx[r] * cols;
+    if (j0 + VW <= cols) STOREV(C, o + j0) = LOADV(M, from + j0);
+    else for (int j = j0; j < cols; ++j) C[o + j] = M[from + j];
+}
+
 /* out[j] = alpha * sum_i A[i][j]: work-item j sums column j. */
 __kernel void sum_rows(const int rows, const int cols, const real alpha,
                        __global const real *A, __global real *out)

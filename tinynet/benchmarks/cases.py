@@ -476,7 +476,7 @@ def _epoch_setup(kind):
                 loss_acc = B.accumulator()
                 for start in range(0, n, BATCH):
                     index = order[start:start + BATCH]
-                    net.train_step(B.take_rows(Xd, index), B.take_rows(Td, index), optimizer, loss_acc)
+                    net.train_step(*B.take_rows_pair(Xd, Td, index), optimizer, loss_acc)
                 return B.read(loss_acc) / n          # read() waits for the device
 
         def check(mean_loss):
