@@ -388,10 +388,8 @@ class OpenCLBackend(Backend):
         (_, cx), (_, ct) = X.shape, T.shape
         CX, CT = self._new(idx.size, cx, "batch"), self._new(idx.size, ct, "batch targets")
         if CX.size or CT.size:
-            wx = -(-cx // self.vector_width)
-            self._launch_2d("take_rows_pair", wx + -(-ct // self.vector_width), idx.size,
-                            idx.size, cx, ct, wx, X.buf, T.buf, self._index_buffer(idx),
-                            CX.buf, CT.buf)
+            self._launch_1d("take_rows_pair", idx.size, idx.size, cx, ct, X.buf, T.buf,
+                            self._index_buffer(idx), CX.buf, CT.buf)
         return CX, CT
 
     # === Products ===========================================================

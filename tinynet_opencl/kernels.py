@@ -419,24 +419,23 @@ __kernel void take_rows(const int rows, const int cols, __global const real *M,
 }
 
 /* CX[r] = X[idx[r]] and CT[r] = T[idx[r]]: a batch of samples and of their
-   targets in one launch.  Work-item (x, r) copies entries x*VW.. of row r of
-   CX while x < wx = ceil(cx / VW), and entries (x - wx)*VW.. of CT after. */
-__kernel void take_rows_pair(const int rows, const int cx, const int ct, const int wx,
+   targets in one launch.  Work-item r copies row r of both, VW entries at a
+   time (a batch of up to LOCAL rows is one work-group). */
+inline void copy_row(__global real *to, const __global real *from, const int cols)
+{
+    int j = 0;
+    for (; j + VW <= cols; j += VW) STOREV(to, j) = LOADV(from, j);
+    for (; j < cols; ++j) to[j] = from[j];
+}
+
+__kernel void take_rows_pair(const int rows, const int cx, const int ct,
                              __global const real *X, __global const real *T,
                              __global const int *idx, __global real *CX, __global real *CT)
 {
-    int x = get_global_id(0);
-    const int r = get_global_id(1);
+    const int r = get_global_id(0);
     if (r >= rows) return;
-    const __global real *M = X;
-    __global real *C = CX;
-    int cols = cx;
-    if (x >= wx) { x -= wx; M = T; C = CT; cols = ct; }
-    const int j0 = x * VW;
-    if (j0 >= cols) return;
-    const size_t o = (size_t)r * cols, from = (size_t)idx[r] * cols;
-    if (j0 + VW <= cols) STOREV(C, o + j0) = LOADV(M, from + j0);
-    else for (int j = j0; j < cols; ++j) C[o + j] = M[from + j];
+    copy_row(CX + (size_t)r * cx, X + (size_t)idx[r] * cx, cx);
+    copy_row(CT + (size_t)r * ct, T + (size_t)idx[r] * ct, ct);
 }
 
 /* out[j] = alpha * sum_i A[i][j]: work-item j sums column j. */
