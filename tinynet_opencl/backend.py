@@ -21,10 +21,11 @@ Fused operations (one kernel launch each): ``dense_forward`` (product, bias,
 activation; a softmax layer of up to 64 outputs too), ``backprop_delta``
 (product and g'), ``dense_grads`` (dW and db), every loss (gradient and loss
 sum), ``dropout_mask``, and ``sgd_steps``/``momentum_steps``/``adam_steps``
-(four parameter matrices per launch).  A training step of a two-layer MLP is
-8 launches (9 per batch with ``take_rows_pair``, which gathers the batch's
-samples and targets in one).  ``launches`` counts
-the kernels (and device copies and fills) queued so far.
+(four parameter matrices per launch), ``take_rows_pair`` (a batch's samples
+and targets).  A training step of a two-layer MLP is 7 launches (8 when
+``fit`` counts the correct answers too), plus one ``take_rows_pair`` per
+batch.  ``launches`` counts the kernels (and device copies and fills)
+queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
 >>> B.to_list(B.matmul_nt(B.array([[1, 2]]), B.array([[3, 4], [5, 6]])))  # doctest: +SKIP
