@@ -58,6 +58,20 @@ def test_take_rows(backend):
     assert backend.to_list(backend.take_rows(M, [2, 0, 2])) == [[4.0, 5.0], [0.0, 1.0], [4.0, 5.0]]
 
 
+def test_take_rows_pair(backend):
+    """The same rows of samples and targets, whatever their widths (a vector and a bit)."""
+    X = [[float(10 * i + j) for j in range(19)] for i in range(5)]
+    T = [[float(-i), float(i), 0.5] for i in range(5)]
+    Xd, Td = backend.array(X), backend.array(T)
+    indices = [3, 0, 3, -1, 1]
+    BX, BT = backend.take_rows_pair(Xd, Td, indices)
+    assert backend.to_list(BX) == [X[i] for i in indices]
+    assert backend.to_list(BT) == [T[i] for i in indices]
+    assert backend.to_list(backend.take_rows_pair(Xd, Td, [])[1]) == []
+    with pytest.raises(IndexError):
+        backend.take_rows_pair(Xd, Td, [5])
+
+
 # === Products ===============================================================
 
 @pytest.mark.parametrize("m,k,n", [(1, 1, 1), (1, 7, 3), (4, 1, 5), (5, 6, 1), (9, 17, 13), (32, 64, 10)])

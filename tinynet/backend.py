@@ -32,6 +32,8 @@ edges
 ``copy(M)``                                a new matrix with M's values
 ``assign(dst, src)``                       copy src's values into dst, in place
 ``take_rows(M, indices)``                  the rows M[i] for i in indices (a batch)
+``take_rows_pair(X, T, indices)``          (take_rows(X, indices), take_rows(T, indices))
+                                           (composite: a batch of samples and targets)
 products
 ``matmul(A, B)``                           A·B        (m,k)(k,n) -> (m,n)
 ``matmul_nt(A, B)``                        A·Bᵀ       (m,k)(n,k) -> (m,n)
@@ -137,6 +139,14 @@ class Backend:
         """
         m = self.shape(delta)[0]
         return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
+
+    def take_rows_pair(self, X, T, indices):
+        """A batch of samples and their targets: the same rows of X and of T.
+
+        (X[i] for i in indices, T[i] for i in indices); a device backend
+        gathers both in one launch.
+        """
+        return self.take_rows(X, indices), self.take_rows(T, indices)
 
     def dropout_mask(self, rows, cols, p, seed, counter):
         """Inverted dropout: 0 with probability p, else 1/(1−p) (so E[mask] = 1)."""

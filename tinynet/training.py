@@ -105,7 +105,7 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
         batches = range(0, n, batch_size)
         for number, start in enumerate(batches, 1):
             index = order[start:start + batch_size]
-            net.train_step(B.take_rows(Xd, index), B.take_rows(Td, index), optimizer, loss_acc, correct_acc)
+            net.train_step(*B.take_rows_pair(Xd, Td, index), optimizer, loss_acc, correct_acc)
             if progress.wants_update():
                 progress.batch(epoch, number, len(batches), B.read(loss_acc) / min(n, start + len(index)))
         values = {"loss": B.read(loss_acc) / n}

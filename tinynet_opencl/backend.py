@@ -21,9 +21,11 @@ Fused operations (one kernel launch each): ``dense_forward`` (product, bias,
 activation; a softmax layer of up to 64 outputs too), ``backprop_delta``
 (product and g'), ``dense_grads`` (dW and db), every loss (gradient and loss
 sum), ``dropout_mask``, and ``sgd_steps``/``momentum_steps``/``adam_steps``
-(four parameter matrices per launch).  A training step of a two-layer MLP is
-8 launches (10 per batch with the two ``take_rows``).  ``launches`` counts
-the kernels (and device copies and fills) queued so far.
+(four parameter matrices per launch), ``take_rows_pair`` (a batch's samples
+and targets).  A training step of a two-layer MLP is 7 launches (8 when
+``fit`` counts the correct answers too), plus one ``take_rows_pair`` per
+batch.  ``launches`` counts the kernels (and device copies and fills)
+queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
 >>> B.to_list(B.matmul_nt(B.array([[1, 2]]), B.array([[3, 4], [5, 6]])))  # doctest: +SKIP
@@ -355,21 +357,41 @@ class OpenCLBackend(Backend):
             dst.buf, dst.shape = fresh.buf, fresh.shape
         self._copy_into(dst, src)
 
-    def take_rows(self, M, indices):
-        rows, cols = M.shape
+    def _row_indices(self, rows, indices, op="take_rows"):
+        """The indices as int32 on the host, negative ones counted from the end."""
         indices = list(indices)
         if indices and (min(indices) < -rows or max(indices) >= rows):
-            raise IndexError("take_rows: a row index is out of range for {} rows".format(rows))
+            raise IndexError("{}: a row index is out of range for {} rows".format(op, rows))
         idx = np.array(indices, dtype=np.int32)
         if indices and min(indices) < 0:
             idx[idx < 0] += rows
+        return idx
+
+    def _index_buffer(self, idx):
+        # a new buffer, filled from the host when it is made: no queued copy
+        return cl.Buffer(self.context, cl.mem_flags.READ_ONLY | cl.mem_flags.COPY_HOST_PTR,
+                         hostbuf=idx)
+
+    def take_rows(self, M, indices):
+        rows, cols = M.shape
+        idx = self._row_indices(rows, indices)
         C = self._new(idx.size, cols, "batch")
         if C.size:
-            # a new buffer, filled from the host when it is made: no queued copy
-            idx_buf = cl.Buffer(self.context, cl.mem_flags.READ_ONLY | cl.mem_flags.COPY_HOST_PTR,
-                                hostbuf=idx)
-            self._launch_rows("take_rows", idx.size, cols, idx.size, cols, M.buf, idx_buf, C.buf)
+            self._launch_rows("take_rows", idx.size, cols, idx.size, cols, M.buf,
+                              self._index_buffer(idx), C.buf)
         return C
+
+    def take_rows_pair(self, X, T, indices):
+        """(X[indices], T[indices]): one launch and one index upload for both."""
+        if X.shape[0] != T.shape[0]:        # negative indices differ: one at a time
+            return super().take_rows_pair(X, T, indices)
+        idx = self._row_indices(X.shape[0], indices, "take_rows_pair")
+        (_, cx), (_, ct) = X.shape, T.shape
+        CX, CT = self._new(idx.size, cx, "batch"), self._new(idx.size, ct, "batch targets")
+        if CX.size or CT.size:
+            self._launch_1d("take_rows_pair", idx.size, idx.size, cx, ct, X.buf, T.buf,
+                            self._index_buffer(idx), CX.buf, CT.buf)
+        return CX, CT
 
     # === Products ===========================================================
 

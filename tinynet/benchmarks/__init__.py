@@ -17,6 +17,10 @@ its ten epochs).  Every registered backend runs them ("python", "opencl", and
 any other), next to three references:
 
 * ``ref-numpy``: the same workloads in NumPy float32 (left out without NumPy);
+* ``ref-numpy-1t``: the same with NumPy's BLAS held to one thread (OpenBLAS,
+  set through its own functions for each timed call; left out elsewhere);
+* ``ref-tinygrad``: the digits epoch as a jitted tinygrad step on tinygrad's
+  OpenCL device (``tinygrad_ref``; left out without tinygrad or a device);
 * ``ref-naive``: a per-neuron pure-Python network, a dict per neuron and a
   loop per weight (``naive``), in the two epoch groups;
 * ``ref-peak``: the device's estimated peak GFLOP/s (``machine``), and the

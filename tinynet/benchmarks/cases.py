@@ -1,8 +1,9 @@
 """The benchmark workloads: what is timed, how much work it is, and how it is checked.
 
 A ``Case`` is one row of the report: a group (the workload), an
-implementation (a tinynet backend, ``ref-numpy`` or ``ref-naive``) and a
-size.  ``case.prepare()`` builds the data and returns a ``Prepared`` with
+implementation (a tinynet backend or a reference: ``ref-numpy``,
+``ref-numpy-1t`` (the same with NumPy's BLAS on one thread), ``ref-naive``,
+``ref-tinygrad``) and a size.  ``case.prepare()`` builds the data and returns a ``Prepared`` with
 
 * ``run()``: the timed call; it synchronises a device backend before it
   returns (``machine.synchronise``), so a timer around it is honest;
@@ -27,6 +28,7 @@ and the Dense step (width 1024: ~1.7 s per product, ~5 s per step).
 
 import functools
 import math
+import os
 import random
 
 from .. import datasets
@@ -39,7 +41,9 @@ __all__ = ["GROUPS", "SIZES", "BATCH", "PYTHON_MAX", "QUICK_PYTHON_MAX", "FIT_EP
 
 SIZES = (16, 32, 64, 128, 256, 512, 1024)
 BATCH = 32
-REFS = ("ref-numpy", "ref-naive")
+REFS = ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tinygrad")
+#: The NumPy references: default BLAS threads, and one thread.
+NUMPY_REFS = ("ref-numpy", "ref-numpy-1t")
 
 #: The largest size the python backend runs in the full sweep (one call ≲ 2 s).
 PYTHON_MAX = {"matmul": 256, "matmul_nt": 512, "matmul_tn": 512, "matmul_nn": 512,
@@ -56,20 +60,20 @@ DIGITS_ROWS = 1600
 
 #: group key -> (title, x label, which references run, kind of work)
 GROUPS = {
-    "matmul": ("matmul A·B, square n×n", "n", ("ref-numpy",), "flops"),
-    "matmul_nt": ("Dense forward a·Wᵀ: (32×n)·(n×n)ᵀ  [matmul_nt]", "width n", ("ref-numpy",), "flops"),
+    "matmul": ("matmul A·B, square n×n", "n", ("ref-numpy", "ref-numpy-1t"), "flops"),
+    "matmul_nt": ("Dense forward a·Wᵀ: (32×n)·(n×n)ᵀ  [matmul_nt]", "width n", ("ref-numpy", "ref-numpy-1t"), "flops"),
     "matmul_tn": ("Dense weight gradient δᵀ·a: (32×n)ᵀ·(32×n)  [matmul_tn]", "width n",
-                  ("ref-numpy",), "flops"),
-    "matmul_nn": ("Dense input gradient δ·W: (32×n)·(n×n)  [matmul]", "width n", ("ref-numpy",),
-                  "flops"),
+                  ("ref-numpy", "ref-numpy-1t"), "flops"),
+    "matmul_nn": ("Dense input gradient δ·W: (32×n)·(n×n)  [matmul]", "width n",
+                  ("ref-numpy", "ref-numpy-1t"), "flops"),
     "dense_step": ("Dense n→n sigmoid: forward + backward + SGD update, batch 32", "width n",
-                   ("ref-numpy",), "flops"),
+                   ("ref-numpy", "ref-numpy-1t"), "flops"),
     "epoch_digits": ("epoch: digits MLP 256→64 sigmoid→10 softmax, 1600 samples, batch 32",
-                     "", ("ref-numpy", "ref-naive"), "samples"),
+                     "", ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tinygrad"), "samples"),
     "epoch_boston": ("epoch: Boston regression 12→32 sigmoid→1, 506 samples, batch 32", "",
-                     ("ref-numpy", "ref-naive"), "samples"),
+                     ("ref-numpy", "ref-numpy-1t", "ref-naive"), "samples"),
     "fit_demo": ("fit: README demo 256→64→10, momentum lr 0.05, {} of 10 epochs "
-                 "(4649 digits + validation)", "", ("ref-numpy",), "samples"),
+                 "(4649 digits + validation)", "", ("ref-numpy", "ref-numpy-1t"), "samples"),
 }
 SWEEPS = ("matmul", "matmul_nt", "matmul_tn", "matmul_nn", "dense_step")
 
@@ -107,13 +111,17 @@ class Case:
         why = unavailable(self.impl)
         if why:
             raise Unavailable(why)
-        if self.impl == "ref-numpy":
+        if self.impl in NUMPY_REFS:
             impl = _numpy_impl()
-        elif self.impl == "ref-naive":
+        elif self.impl in ("ref-naive", "ref-tinygrad"):
             impl = None
         else:
             impl = get_backend(self.impl)
         prepared = _SETUPS[self.group](self, impl)
+        if self.impl == "ref-numpy-1t":             # the same calls, BLAS on one thread
+            from .numpy_ref import one_blas_thread
+            run, one_thread = prepared.run, one_blas_thread()
+            prepared.run = lambda: one_thread(run)
         prepared.info.update(self.describe(impl))
         return prepared
 
@@ -125,6 +133,10 @@ class Case:
             dtype, device, peak = "float64", "CPU", machine.cpu_peak("float64")
         elif self.impl == "ref-numpy":
             dtype, device, peak = "float32", "CPU", machine.cpu_peak("float32")
+        elif self.impl == "ref-numpy-1t":
+            dtype, device, peak = "float32", "CPU, 1 thread", machine.cpu_peak("float32", cores=1)
+        elif self.impl == "ref-tinygrad":
+            dtype, device, peak = "float32", "tinygrad " + os.environ.get("DEV", "CL"), None
         else:
             dtype = getattr(impl, "dtype", "?")
             device_info = machine.opencl_device_info(impl)
@@ -141,10 +153,19 @@ def unavailable(impl):
     """Why ``impl`` cannot run here (a line), or None when it can."""
     if impl == "ref-naive":
         return None
-    if impl == "ref-numpy":
+    if impl in NUMPY_REFS:
         try:
-            from .numpy_ref import require_numpy
+            from .numpy_ref import one_blas_thread, require_numpy
             require_numpy()
+            if impl == "ref-numpy-1t":
+                one_blas_thread()
+        except ImportError as error:
+            return str(error)
+        return None
+    if impl == "ref-tinygrad":
+        try:
+            from .tinygrad_ref import require_tinygrad
+            require_tinygrad()
         except ImportError as error:
             return str(error)
         return None
@@ -292,7 +313,7 @@ def _dense_step_setup(case, impl):
     n, m, lr = case.size, BATCH, 0.01
     Xh, Gh = _random(m, n, 3), _random(m, n, 4)      # the input a, and ∂E/∂a from above
     flops = 3 * 2 * m * n * n                          # the three products; elementwise not counted
-    if case.impl == "ref-numpy":
+    if case.impl in NUMPY_REFS:
         np = impl.np
         rng = np.random.default_rng(0)
         limit = math.sqrt(6.0 / (2 * n))
@@ -420,7 +441,16 @@ def _epoch_setup(kind):
             def run():
                 rng.shuffle(order)
                 return net.train_epoch(X, T, lr, 0.9, BATCH, order)
-        elif case.impl == "ref-numpy":
+        elif case.impl == "ref-tinygrad":
+            from .tinygrad_ref import TinygradMLP
+            net = TinygradMLP(sizes, X, T, lr, 0.9, BATCH, seed=0)
+            initial = math.log(sizes[-1])        # the loss of a uniform guess
+            net.train_epoch(list(order))         # compiles and captures the jitted step
+
+            def run():
+                rng.shuffle(order)
+                return net.train_epoch(order)
+        elif case.impl in NUMPY_REFS:
             from .numpy_ref import NumpyMLP
             np = impl.np
             net = NumpyMLP(sizes, output, seed=0)
@@ -446,7 +476,7 @@ def _epoch_setup(kind):
                 loss_acc = B.accumulator()
                 for start in range(0, n, BATCH):
                     index = order[start:start + BATCH]
-                    net.train_step(B.take_rows(Xd, index), B.take_rows(Td, index), optimizer, loss_acc)
+                    net.train_step(*B.take_rows_pair(Xd, Td, index), optimizer, loss_acc)
                 return B.read(loss_acc) / n          # read() waits for the device
 
         def check(mean_loss):
@@ -464,7 +494,7 @@ def _fit_setup(case, impl):
     epochs = case.fit_epochs
     X, y, X_test, y_test = _digits()
     n = len(X)
-    if case.impl == "ref-numpy":
+    if case.impl in NUMPY_REFS:
         from .numpy_ref import NumpyMLP
         np = impl.np
         Xn, Tn = np.array(X, np.float32), np.array(_one_hot(y), np.float32)

@@ -87,3 +87,60 @@ class NumpyMLP:
 
     def mean_loss(self, X, T):
         return self.loss(self.forward(X)[-1], T) / len(X)
+
+
+# === One BLAS thread ========================================================
+
+def _blas_thread_functions():
+    """(get, set) of the number of threads of the OpenBLAS that NumPy loaded.
+
+    Found by its exported names (as threadpoolctl does) in the shared
+    libraries mapped into this process; None where NumPy uses another BLAS
+    or the names cannot be found.
+    """
+    import ctypes
+    require_numpy()
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps
+                            if len(line.split()) >= 6 and "openblas" in line.split()[-1].lower()})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("scipy_openblas", "openblas"):
+            for suffix in ("64_", ""):
+                get = getattr(lib, prefix + "_get_num_threads" + suffix, None)
+                set_ = getattr(lib, prefix + "_set_num_threads" + suffix, None)
+                if get is not None and set_ is not None:
+                    return get, set_
+    return None
+
+
+_BLAS = []
+
+
+def one_blas_thread():
+    """A function that runs ``f()`` with NumPy's BLAS on one thread: ``run(f)``.
+
+    Raises ImportError (the reason) where the BLAS's thread count cannot be set.
+    """
+    if not _BLAS:
+        _BLAS.append(_blas_thread_functions())
+    functions = _BLAS[0]
+    if functions is None:
+        raise ImportError("cannot set NumPy's BLAS to one thread here (not OpenBLAS, or its "
+                          "thread functions are not exported): the ref-numpy-1t rows are left out")
+    get, set_ = functions
+
+    def run(f):
+        before = get()
+        set_(1)
+        try:
+            return f()
+        finally:
+            set_(before)
+    return run
