@@ -166,7 +166,7 @@ class Axes:
                             % (x, (top + bottom) / 2)))
         if title:
             # centred over the plot, but never starting left of the picture's edge
-            half = text_width(title, TITLE_SIZE) / 2
+            half = text_width(title, TITLE_SIZE) * 0.55          # bold text runs a little wider
             centre = max((left + right) / 2, half + 8)
             out.append(text(centre, top - 14, title, TITLE_SIZE,
                             font_weight="bold", class_="title"))
