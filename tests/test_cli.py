@@ -73,3 +73,9 @@ def test_bad_subcommand_exits_2_without_traceback():
 def test_no_command_prints_help():
     out = run()
     assert out.returncode == 0 and "demo" in out.stdout
+
+
+@pytest.mark.parametrize("name", ["xor", "moons", "spirals", "circles"])
+def test_train_on_generated_sets(name, capsys):
+    assert main(["train", "--data", name, "--layers", "4", "--activation", "tanh", "--epochs", "5"]) == 0
+    assert "accuracy" in capsys.readouterr().out

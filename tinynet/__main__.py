@@ -85,10 +85,7 @@ def cmd_train(args):
 
     backend = _backend(args.backend)
     _check_outputs(None, args.save)
-    try:
-        data = datasets.load(args.data)
-    except ValueError as error:
-        raise UserError(str(error))
+    data = _load_data(datasets, args.data, args.seed)
     sizes = _layer_sizes(args.layers)
     X, y = data.X, data.y
     X_test, y_test = data.X_test, data.y_test
@@ -117,6 +114,23 @@ def cmd_train(args):
     if args.save:
         _save(net, args.save)
     return 0
+
+
+GENERATED = {"xor": "xor", "moons": "two_moons", "spirals": "two_spirals", "circles": "circles"}
+
+
+def _load_data(datasets, name, seed):
+    """A bundled data set by name, or a generated 2-D classification set."""
+    if name in GENERATED:
+        generate = getattr(datasets, GENERATED[name])
+        X, y = generate() if name == "xor" else generate(seed=seed)
+        test = (X, y) if name == "xor" else (None, None)   # XOR's 4 points are all there is
+        return datasets.Dataset(name, X, y, ["x1", "x2"], ["0", "1"], "classification",
+                                X_test=test[0], y_test=test[1])
+    try:
+        return datasets.load(name)
+    except ValueError as error:
+        raise UserError("{} (or a generated set: {})".format(error, ", ".join(GENERATED)))
 
 
 def _layer_sizes(text):
@@ -236,7 +250,8 @@ def build_parser():
                                        "the test score. Example: python -m tinynet train --data iris "
                                        "--layers 8 --epochs 100 --lr 0.1")
     train.add_argument("--data", required=True,
-                       help="data set: digits16, digits8, boston, iris, wine, breast_cancer, xor, moons, ...")
+                       help="data set: digits16, digits8, boston, iris, wine, breast_cancer, "
+                            "or a generated one: xor, moons, spirals, circles")
     train.add_argument("--layers", default="", help="hidden layer sizes, comma separated (e.g. 64 or 32,16)")
     train.add_argument("--activation", default="sigmoid",
                        help="hidden activation: sigmoid, tanh, relu, leaky_relu, linear (default sigmoid)")

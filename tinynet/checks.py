@@ -71,6 +71,10 @@ def check_targets(y, n_rows, n_out, classification, what="y"):
             what, type(y).__name__))
     if len(y) != n_rows:
         raise ShapeError("{} has {} targets but X has {} samples".format(what, len(y), n_rows))
+    if len(y) and _is_number(y[0]):
+        for i, t in enumerate(y):                 # one label or number per sample
+            if not _is_number(t):
+                raise DataTypeError("{}[{}] is {!r}, not a number (like {}[0])".format(what, i, t, what))
     if all(_is_number(t) for t in y):
         if classification and n_out > 1:
             return [_one_hot(t, n_out, what, i) for i, t in enumerate(y)]
