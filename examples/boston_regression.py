@@ -10,22 +10,19 @@ training rows only, so the test rows stay unseen.
     python examples/boston_regression.py [--quick] [--out FOLDER] [--hidden 32]
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import Dense, Network, datasets, pictures  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "boston_regression"
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="fewer epochs (a fast check)")
+    parser = example_parser(NAME, __doc__)
     parser.add_argument("--hidden", type=int, default=32, help="hidden units (default 32)")
     parser.add_argument("--include-B", action="store_true", help="keep the B column (13 features)")
     return parser.parse_args(argv)

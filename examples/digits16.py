@@ -17,7 +17,6 @@ drawn as a 16×16 tile: what hidden unit j looks for).
     python examples/digits16.py [--quick] [--out FOLDER] [--epochs 5]
 """
 
-import argparse
 import os
 import sys
 import time
@@ -25,16 +24,13 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import Dense, Network, datasets, plots  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "digits16"
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true",
-                        help="600 training and 500 test digits, 3 epochs, a 70%% bar (a fast check)")
+    parser = example_parser(NAME, __doc__, "600 training and 500 test digits, 3 epochs, a 70%% bar (a fast check)")
     parser.add_argument("--epochs", type=int, default=5, help="passes over the training digits (default 5)")
     return parser.parse_args(argv)
 

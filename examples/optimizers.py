@@ -14,23 +14,19 @@ is plain SGD with η/(1 − μ), the largest step momentum can build up.
     python examples/optimizers.py [--quick] [--out FOLDER]
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import SGD, Adam, Dense, Momentum, Network, datasets, pictures  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "optimizers"
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="fewer epochs (a fast check)")
-    return parser.parse_args(argv)
+    return example_parser(NAME, __doc__).parse_args(argv)
 
 
 def main(argv=None):

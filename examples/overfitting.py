@@ -20,7 +20,6 @@ dropout, on the training and on the validation set.
     python examples/overfitting.py [--quick] [--out FOLDER]
 """
 
-import argparse
 import math
 import os
 import sys
@@ -28,16 +27,13 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import Dense, Dropout, Network, datasets, pictures  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "overfitting"
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="fewer epochs with larger steps (a fast check)")
-    return parser.parse_args(argv)
+    return example_parser(NAME, __doc__, "fewer epochs with larger steps (a fast check)").parse_args(argv)
 
 
 def network(dropout=0.0):

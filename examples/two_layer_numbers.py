@@ -14,7 +14,6 @@ biases; they change nothing important here).
     python examples/two_layer_numbers.py [--quick] [--out FOLDER] [--steps 50]
 """
 
-import argparse
 import os
 import random
 import sys
@@ -22,16 +21,14 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import Dense, Network, pictures  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "two_layer_numbers"
 N, D_in, H, D_out = 64, 1000, 100, 10
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="5 steps only (a fast check)")
+    parser = example_parser(NAME, __doc__, "5 steps only (a fast check)")
     parser.add_argument("--steps", type=int, default=50, help="gradient descent steps (default 50)")
     parser.add_argument("--lr", type=float, default=0.02, help="learning rate eta (default 0.02)")
     return parser.parse_args(argv)

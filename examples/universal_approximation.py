@@ -15,24 +15,20 @@ apart: each unit's contribution w2_k·relu(w1_k·x + b1_k) and their sum.
     python examples/universal_approximation.py [--quick] [--out FOLDER]
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import Dense, Network, datasets, pictures  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "universal_approximation"
 UNITS = (2, 4, 8, 32)
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="fewer points and epochs (a fast check)")
-    return parser.parse_args(argv)
+    return example_parser(NAME, __doc__, "fewer points and epochs (a fast check)").parse_args(argv)
 
 
 def scaled(xs):

@@ -15,22 +15,19 @@ layer, read from each layer's ``dW``.
     python examples/vanishing_gradients.py [--quick] [--out FOLDER] [--depth 6]
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import Dense, Network, datasets, pictures  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "vanishing_gradients"
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="a batch of 64 digits instead of 256 (a fast check)")
+    parser = example_parser(NAME, __doc__, "a batch of 64 digits instead of 256 (a fast check)")
     parser.add_argument("--depth", type=int, default=6, help="hidden layers (default 6)")
     return parser.parse_args(argv)
 

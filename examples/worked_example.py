@@ -16,16 +16,16 @@ network cached in its forward pass, then checked three ways: against the
 library's own backprop, against finite differences (``tinynet.gradcheck``),
 and by taking the SGD step with the library and comparing the new weights.
 
-    python examples/worked_example.py [--out FOLDER] [--target 1 0] [--lr 0.5]
+    python examples/worked_example.py [--quick] [--out FOLDER] [--target 1 0] [--lr 0.5]
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import SGD, Dense, Network, gradcheck  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "worked_example"
 
@@ -39,10 +39,7 @@ CLAIMS = [([1.0, -1.0], [0.62, 0.83]), ([0.0, 0.0], [0.51, 0.85])]
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="accepted for symmetry: this example is always quick")
+    parser = example_parser(NAME, __doc__, "accepted for symmetry: this example is always quick")
     parser.add_argument("--target", type=float, nargs=2, default=[1.0, 0.0], help="target t (default 1 0)")
     parser.add_argument("--lr", type=float, default=0.5, help="learning rate eta (default 0.5)")
     return parser.parse_args(argv)

@@ -11,23 +11,19 @@ the units drift apart and each learns its own feature.  Both networks are
     python examples/zero_init_trap.py [--quick] [--out FOLDER]
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tinynet import Dense, Network, datasets, pictures  # noqa: E402
+from tinynet.examples import example_parser  # noqa: E402
 
 NAME = "zero_init_trap"
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(NAME),
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join("tinynet-output", NAME), help="folder for the pictures")
-    parser.add_argument("--quick", action="store_true", help="fewer epochs (a fast check)")
-    return parser.parse_args(argv)
+    return example_parser(NAME, __doc__).parse_args(argv)
 
 
 def main(argv=None):

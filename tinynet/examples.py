@@ -10,12 +10,13 @@ runs one by calling its ``main(argv)``.  A pip-installed tinynet has no
 ['worked_example', 'boston_regression', 'digits16']
 """
 
+import argparse
 import ast
 import os
 import runpy
 import sys
 
-__all__ = ["ORDER", "examples_folder", "list_examples", "run"]
+__all__ = ["ORDER", "examples_folder", "list_examples", "run", "example_parser"]
 
 # Lecture order; a script in examples/ that is not listed here comes after these, sorted by name.
 ORDER = [
@@ -23,6 +24,15 @@ ORDER = [
     "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers", "logistic_vs_hidden", "xor",
     "compare_backends",
 ]
+
+
+def example_parser(name, doc, quick_help="fewer epochs (a fast check)"):
+    """The options every example shares: ``--out FOLDER`` and ``--quick``."""
+    parser = argparse.ArgumentParser(prog="python examples/{}.py".format(name),
+                                     description=doc.strip().splitlines()[0])
+    parser.add_argument("--out", default=os.path.join("tinynet-output", name), help="folder for the pictures")
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    return parser
 
 
 def examples_folder():
