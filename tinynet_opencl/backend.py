@@ -523,19 +523,18 @@ class OpenCLBackend(Backend):
         self._reduce("squared_error", A.shape[0], A.shape[1], scale, A.buf, T.buf, D.buf, acc.buf)
         return D
 
-    def softmax_cross_entropy(self, Z, A, T, acc):
-        self._same("softmax_cross_entropy", Z, A, T)
+    def _shortcut_loss(self, name, Z, A, T, acc):
+        """A loss whose output delta is A − T: one kernel sums the loss and writes the delta."""
+        self._same(name, Z, A, T)
         D = self._new(*A.shape)
-        self._reduce("softmax_cross_entropy", A.shape[0], A.shape[1], Z.buf, A.buf, T.buf,
-                     D.buf, acc.buf)
+        self._reduce(name, A.shape[0], A.shape[1], Z.buf, A.buf, T.buf, D.buf, acc.buf)
         return D
 
+    def softmax_cross_entropy(self, Z, A, T, acc):
+        return self._shortcut_loss("softmax_cross_entropy", Z, A, T, acc)
+
     def logistic_loss(self, Z, A, T, acc):
-        self._same("logistic_loss", Z, A, T)
-        D = self._new(*A.shape)
-        self._reduce("logistic_loss", A.shape[0], A.shape[1], Z.buf, A.buf, T.buf,
-                     D.buf, acc.buf)
-        return D
+        return self._shortcut_loss("logistic_loss", Z, A, T, acc)
 
     def count_correct(self, A, T, acc):
         self._same("count_correct", A, T)
