@@ -23,7 +23,7 @@ all samples at once; every matrix operation goes through the backend.
 from . import activations
 from .initializers import default_initializer, initial_weights
 
-__all__ = ["Neuron", "Layer", "Dense", "Dropout", "LAYER_TYPES"]
+__all__ = ["Neuron", "Layer", "Dense", "Dropout"]
 
 
 class Neuron:
@@ -253,5 +253,3 @@ class Dropout(Layer):
     def config(self):
         return {"type": "Dropout", "p": self.p}
 
-
-LAYER_TYPES = {"Dense": Dense, "Dropout": Dropout}

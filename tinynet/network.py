@@ -44,7 +44,6 @@ class Network:
         self.seed = seed
         self.backend = resolve(backend)
         self.history = None
-        self.steps = 0
         self._wire_layers()
         losses.check_output_layer(self.loss, self.layers[-1])
         rng = random.Random("{}-init".format(seed))
@@ -152,7 +151,6 @@ class Network:
             self.backend.count_correct(self.layers[-1].a, T, correct_acc)
         self.backward(delta)
         optimizer.step(self.backend, self.parameters())
-        self.steps += 1
 
     # === Data at the edges ==================================================
 
