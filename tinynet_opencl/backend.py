@@ -34,13 +34,13 @@ queued so far.
 
 import math
 import os
-import re
 
 from tinynet.backend import ACTIVATIONS, Backend
 from tinynet.errors import BackendError, ShapeError
 
 from . import kernels
-from .context import build_program, choose_device, device_summary, load_pyopencl
+from .context import choose_device, device_summary, load_pyopencl
+from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, vector_width
 
 __all__ = ["OpenCLBackend", "CLMatrix"]
 
@@ -48,16 +48,9 @@ __all__ = ["OpenCLBackend", "CLMatrix"]
 # module needs neither pyopencl nor numpy.
 cl = np = None
 
-#: Work-group sizes, fixed: on pocl each new size costs a compile (40-70 ms).
-LOCAL_1D = 64
-LOCAL_2D = (8, 8)
-
 #: Softmax layers with at most this many outputs run as one row-per-work-item
 #: kernel (product, bias and softmax together); wider ones as two launches.
 SOFTMAX_FUSED_MAX = 64
-
-_SCALAR_TYPES = {"int": "int32", "uint": "uint32"}
-
 
 def _require():
     global cl, np
@@ -83,70 +76,6 @@ class CLMatrix:
 
     def __repr__(self):
         return "<CLMatrix {}x{}>".format(*self.shape)
-
-
-# One context and queue per device, and one built program per (context,
-# dtype): every backend object on the same device shares them.
-_contexts = {}
-_programs = {}
-
-
-def _context_for(device):
-    """(context, in-order queue, memory pool) for a device, made once.
-
-    Results come from a memory pool: a new cl.Buffer costs about 5 µs of
-    host time on pocl, a pooled one 0.3 µs.  Reusing a freed buffer is safe
-    because the queue is in order: a kernel that writes the reused buffer
-    runs after every kernel queued before it that read the old contents.
-    """
-    key = device.int_ptr
-    if key not in _contexts:
-        from pyopencl.tools import ImmediateAllocator, MemoryPool
-        try:
-            context = cl.Context([device])
-            queue = cl.CommandQueue(context)
-        except cl.Error as error:
-            raise BackendError("cannot open OpenCL device {}: {}".format(
-                device.name.strip(), error)) from error
-        _contexts[key] = (context, queue, MemoryPool(ImmediateAllocator(queue)))
-    return _contexts[key]
-
-
-def _vector_width(device, dtype):
-    """16 where the device prefers 16-wide vectors of `dtype` (AVX-512), else 8."""
-    preferred = (device.preferred_vector_width_double if dtype == "float64"
-                 else device.preferred_vector_width_float)
-    return 16 if preferred >= 16 else 8
-
-
-def _kernels_for(context, dtype, vw):
-    """{name: Kernel} for SOURCE built for `dtype`, with scalar types set."""
-    key = (context.int_ptr, dtype, vw)
-    if key not in _programs:
-        real = "double" if dtype == "float64" else "float"
-        options = ["-cl-mad-enable", "-Dreal=" + real, "-Dreal2={}2".format(real),
-                   "-Dreal4={}4".format(real), "-Dreal8={}8".format(real),
-                   "-DrealV={}{}".format(real, vw), "-DVW={}".format(vw),
-                   "-DNT_ROWS={}".format(kernels.NT_BLOCK_ROWS),
-                   "-DNT_COLS={}".format(kernels.NT_BLOCK_COLS),
-                   "-DLOCAL={}".format(LOCAL_1D)]
-        if dtype == "float64":
-            options.append("-DREAL_IS_DOUBLE")
-        program = build_program(context, kernels.SOURCE, options)
-        table = {}
-        for name, params in re.findall(r"__kernel\s+void\s+(\w+)\s*\(([^)]*)\)", kernels.SOURCE):
-            kernel = cl.Kernel(program, name)
-            scalar_types = []
-            for param in params.split(","):
-                if "*" in param:
-                    scalar_types.append(None)
-                else:
-                    type_name = param.replace("const", "").split()[0]
-                    scalar_types.append(np.dtype(_SCALAR_TYPES.get(type_name, dtype)))
-            kernel.set_scalar_arg_dtypes(scalar_types)
-            table[name] = kernel
-        _programs[key] = table
-    return _programs[key]
 
 
 class OpenCLBackend(Backend):
@@ -176,11 +105,11 @@ class OpenCLBackend(Backend):
             self.tolerance = (1e-12, 1e-12)
         self.dtype = dtype
         self._np_dtype = np.dtype(dtype)
-        self.context, self.queue, self._pool = _context_for(self.device)
+        self.context, self.queue, self._pool = context_for(self.device)
         #: The vector width the products are built for (8 or 16).
-        self.vector_width = _vector_width(self.device, dtype)
+        self.vector_width = vector_width(self.device, dtype)
         self._block_cols = 2 * self.vector_width
-        self._kernels = _kernels_for(self.context, dtype, self.vector_width)
+        self._kernels = kernels_for(self.context, dtype, self.vector_width)
         self._max_alloc = self.device.max_mem_alloc_size
         #: The number of kernels, copies and fills queued by this object.
         self.launches = 0
