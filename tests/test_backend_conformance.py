@@ -229,6 +229,28 @@ def test_logistic_loss(backend):
     close(backend, backend.to_list(delta), [[s(0.5) - 1], [s(-2.0)], [s(40.0)]])
 
 
+@pytest.mark.parametrize("loss", ["softmax_cross_entropy", "logistic_loss"])
+def test_shortcut_losses_count_like_count_correct(backend, loss):
+    """Given a `correct` accumulator, the loss also counts the rows right."""
+    rows = [[0.3, -1.0, 2.0], [1.5, 0.2, 0.1], [0.0, 0.4, -0.3], [2.0, 2.0, 0.0]]
+    T = backend.array([[0, 0, 1], [0, 1, 0], [0, 1, 0], [0, 1, 0]])
+    Z = backend.array(rows)
+    A = backend.activation("softmax" if loss == "softmax_cross_entropy" else "sigmoid", Z)
+    plain, counted, correct, expected = (backend.accumulator() for _ in range(4))
+    delta_plain = getattr(backend, loss)(Z, A, T, plain)
+    delta = getattr(backend, loss)(Z, A, T, counted, correct)
+    backend.count_correct(A, T, expected)
+    assert backend.read(correct) == backend.read(expected) == 2     # row 3 ties: first wins
+    assert backend.read(counted) == backend.read(plain)
+    assert backend.to_list(delta) == backend.to_list(delta_plain)
+    one = backend.array([[0.9], [-0.2], [0.6]])                     # one column: side of 0.5
+    if loss == "logistic_loss":
+        correct = backend.accumulator()
+        backend.logistic_loss(one, backend.activation("sigmoid", one), backend.array([[1], [1], [0]]),
+                              backend.accumulator(), correct)
+        assert backend.read(correct) == 1
+
+
 def test_count_correct_and_argmax(backend):
     A = backend.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.0, 0.1, 0.9]])
     T = backend.array([[0, 1, 0], [0, 1, 0], [0, 0, 1]])

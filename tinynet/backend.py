@@ -48,8 +48,9 @@ elementwise and reductions
 ``activation_grad(name, Z, A, G, alpha)``  G ⊙ g'(Z), where A = g(Z)
 losses (add the batch's summed loss into an accumulator)
 ``squared_error(A, T, acc, scale)``        acc += scale·Σ(a−t)²; returns 2·scale·(A−T)
-``softmax_cross_entropy(Z, A, T, acc)``    acc += −Σ t·log softmax(z); returns A−T
-``logistic_loss(Z, A, T, acc)``            acc += −Σ t·log a+(1−t)·log(1−a); returns A−T
+``softmax_cross_entropy(Z, A, T, acc, correct)``  acc += −Σ t·log softmax(z); returns A−T
+``logistic_loss(Z, A, T, acc, correct)``   acc += −Σ t·log a+(1−t)·log(1−a); returns A−T
+                                           (both: correct, if not None, as count_correct)
 ``accumulator()``, ``read(acc)``           a device number starting at 0; its value
 ``count_correct(A, T, acc)``               acc += number of rows with argmax A = argmax T
 ``argmax_rows(A)``                         the column of each row's largest value (list)

@@ -45,12 +45,18 @@ def check_output_layer(loss, layer):
         raise ValueError("loss 'logistic' needs a sigmoid output layer; the last layer is {}.".format(layer))
 
 
-def output_delta(loss, backend, layer, T, acc):
-    """Add the batch's loss to ``acc`` and return delta = ∂E/∂z of the output layer."""
+def output_delta(loss, backend, layer, T, acc, correct=None):
+    """Add the batch's loss to ``acc`` and return delta = ∂E/∂z of the output layer.
+
+    ``correct``, an accumulator, also counts the rows classified right (the
+    classification losses count them in the same pass over the outputs).
+    """
     if loss == "cross_entropy":        # delta = a − t
-        return backend.softmax_cross_entropy(layer.z, layer.a, T, acc)
+        return backend.softmax_cross_entropy(layer.z, layer.a, T, acc, correct)
     if loss == "logistic":             # delta = a − t
-        return backend.logistic_loss(layer.z, layer.a, T, acc)
+        return backend.logistic_loss(layer.z, layer.a, T, acc, correct)
+    if correct is not None:
+        backend.count_correct(layer.a, T, correct)
     scale = 0.5 if loss == "squared_error" else 1.0 / backend.shape(T)[1]
     grad_a = backend.squared_error(layer.a, T, acc, scale)      # ∂E/∂a = a − t (for ½Σ)
     return layer.delta_from_grad(grad_a)                          # delta = (a − t)·g'(z)

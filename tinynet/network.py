@@ -146,9 +146,8 @@ class Network:
     def train_step(self, X, T, optimizer, loss_acc, correct_acc=None):
         """One step of gradient descent on a backend batch: forward, backward, update."""
         self.forward(X, training=True)
-        delta = losses.output_delta(self.loss, self.backend, self.layers[-1], T, loss_acc)
-        if correct_acc is not None:
-            self.backend.count_correct(self.layers[-1].a, T, correct_acc)
+        delta = losses.output_delta(self.loss, self.backend, self.layers[-1], T, loss_acc,
+                                    correct_acc)
         self.backward(delta)
         optimizer.step(self.backend, self.parameters())
 
@@ -193,12 +192,11 @@ class Network:
     def _evaluate_arrays(self, Xd, Td, n):
         B = self.backend
         loss_acc = B.accumulator()
+        correct = B.accumulator() if self.classification else None
         self.forward(Xd)
-        losses.output_delta(self.loss, B, self.layers[-1], Td, loss_acc)
+        losses.output_delta(self.loss, B, self.layers[-1], Td, loss_acc, correct)
         result = {"loss": B.read(loss_acc) / n}
         if self.classification:
-            correct = B.accumulator()
-            B.count_correct(self.layers[-1].a, Td, correct)
             result["accuracy"] = B.read(correct) / n
         else:
             squared = B.accumulator()

@@ -235,27 +235,35 @@ class PythonBackend(Backend):
         acc[0] += scale * total
         return grad
 
-    def softmax_cross_entropy(self, Z, A, T, acc):
-        """acc += −Σ t·log softmax(z), via log-sum-exp; returns delta = A − T."""
+    def softmax_cross_entropy(self, Z, A, T, acc, correct=None):
+        """acc += −Σ t·log softmax(z), via log-sum-exp; returns delta = A − T.
+
+        Given a ``correct`` accumulator, it also counts the rows classified
+        right (``count_correct``), so that a device does both in one pass.
+        """
         total = 0.0
         for z_row, t_row in zip(Z, T):
             z_max = max(z_row)
             log_sum = z_max + _log(sum([_exp(z - z_max) for z in z_row]))
             total += sum([t * (log_sum - z) for z, t in zip(z_row, t_row) if t])
         acc[0] += total
+        if correct is not None:
+            self.count_correct(A, T, correct)
         return self.sub(A, T)
 
-    def logistic_loss(self, Z, A, T, acc):
+    def logistic_loss(self, Z, A, T, acc, correct=None):
         """acc += −Σ t·log σ(z) + (1−t)·log(1−σ(z)); returns delta = A − T.
 
         Computed as max(z, 0) − z·t + log(1 + e^(−|z|)), which never takes
-        the log of 0.
+        the log of 0. A ``correct`` accumulator counts the rows right, as above.
         """
         total = 0.0
         for z_row, t_row in zip(Z, T):
             for z, t in zip(z_row, t_row):
                 total += (z if z > 0.0 else 0.0) - z * t + _log1p(_exp(-abs(z)))
         acc[0] += total
+        if correct is not None:
+            self.count_correct(A, T, correct)
         return self.sub(A, T)
 
     def count_correct(self, A, T, acc):

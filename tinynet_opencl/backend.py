@@ -452,18 +452,21 @@ class OpenCLBackend(Backend):
         self._reduce("squared_error", A.shape[0], A.shape[1], scale, A.buf, T.buf, D.buf, acc.buf)
         return D
 
-    def _shortcut_loss(self, name, Z, A, T, acc):
-        """A loss whose output delta is A − T: one kernel sums the loss and writes the delta."""
+    def _shortcut_loss(self, name, Z, A, T, acc, correct):
+        """A loss whose output delta is A − T: one kernel sums the loss, writes the
+        delta and, given a `correct` accumulator, counts the rows classified right."""
         self._same(name, Z, A, T)
         D = self._new(*A.shape)
-        self._reduce(name, A.shape[0], A.shape[1], Z.buf, A.buf, T.buf, D.buf, acc.buf)
+        count = correct is not None
+        self._reduce(name, A.shape[0], A.shape[1], Z.buf, A.buf, T.buf, D.buf, acc.buf,
+                     int(count), (correct if count else acc).buf)
         return D
 
-    def softmax_cross_entropy(self, Z, A, T, acc):
-        return self._shortcut_loss("softmax_cross_entropy", Z, A, T, acc)
+    def softmax_cross_entropy(self, Z, A, T, acc, correct=None):
+        return self._shortcut_loss("softmax_cross_entropy", Z, A, T, acc, correct)
 
-    def logistic_loss(self, Z, A, T, acc):
-        return self._shortcut_loss("logistic_loss", Z, A, T, acc)
+    def logistic_loss(self, Z, A, T, acc, correct=None):
+        return self._shortcut_loss("logistic_loss", Z, A, T, acc, correct)
 
     def count_correct(self, A, T, acc):
         self._same("count_correct", A, T)

@@ -523,6 +523,20 @@ inline void add_to_acc(__local real *part, real mine, __global real *acc)
     if (l == 0) acc[0] += part[0];
 }
 
+/* 1 when row i is classified right: its largest entry of A is where T's
+   is (the first if tied); with one column, a and t on the same side of 0.5. */
+inline real row_correct(__global const real *A, __global const real *T,
+                        const size_t o, const int cols)
+{
+    if (cols == 1) return ((A[o] > (real)0.5) == (T[o] > (real)0.5)) ? 1 : 0;
+    int best_a = 0, best_t = 0;
+    for (int j = 1; j < cols; ++j) {
+        if (A[o + j] > A[o + best_a]) best_a = j;
+        if (T[o + j] > T[o + best_t]) best_t = j;
+    }
+    return best_a == best_t ? 1 : 0;
+}
+
 /* acc += scale * sum (a - t)^2;  D = 2 * scale * (A - T). */
 __kernel void squared_error(const int rows, const int cols, const real scale,
                             __global const real *A, __global const real *T,
@@ -545,16 +559,20 @@ __kernel void squared_error(const int rows, const int cols, const real scale,
    Act = softmax(Z) (the layer's cache), so its largest entry is
    a_max = 1 / sum_l exp(z_l - z_max), and log sum_l exp(z_l - z_max) is
    -log a_max (a_max >= 1/cols: never a log of 0): one log a row instead of
-   an exp an entry. */
+   an exp an entry.
+   When count is 1, also correct += the rows classified right (count_correct
+   in the same launch). */
 __kernel void softmax_cross_entropy(const int rows, const int cols,
                                     __global const real *Z, __global const real *Act,
                                     __global const real *T, __global real *D,
-                                    __global real *acc)
+                                    __global real *acc, const int count,
+                                    __global real *correct)
 {
     __local real part[LOCAL];
-    real mine = 0;
+    real mine = 0, right = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL) {
         const size_t o = (size_t)i * cols;
+        if (count) right += row_correct(Act, T, o, cols);
         int j_max = 0;
         for (int j = 1; j < cols; ++j) if (Z[o + j] > Z[o + j_max]) j_max = j;
         const real log_sum = Z[o + j_max] - log(Act[o + j_max]);
@@ -565,50 +583,48 @@ __kernel void softmax_cross_entropy(const int rows, const int cols,
         }
     }
     add_to_acc(part, mine, acc);
+    if (count) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        add_to_acc(part, right, correct);
+    }
 }
 
 /* acc += sum max(z, 0) - z t + log(1 + exp(-|z|))  (the logistic loss
    -t log a - (1 - t) log(1 - a) with a = sigmoid(z), never a log of 0);
-   D = A - T. */
+   D = A - T;  when count is 1, also correct += the rows classified right. */
 __kernel void logistic_loss(const int rows, const int cols,
                             __global const real *Z, __global const real *Act,
                             __global const real *T, __global real *D,
-                            __global real *acc)
+                            __global real *acc, const int count,
+                            __global real *correct)
 {
     __local real part[LOCAL];
-    real mine = 0;
-    for (int i = get_local_id(0); i < rows; i += LOCAL)
+    real mine = 0, right = 0;
+    for (int i = get_local_id(0); i < rows; i += LOCAL) {
+        if (count) right += row_correct(Act, T, (size_t)i * cols, cols);
         for (int j = 0; j < cols; ++j) {
             const int at = i * cols + j;
             const real z = Z[at], t = T[at];
             mine += max(z, (real)0) - z * t + log1p(exp(-fabs(z)));
             D[at] = Act[at] - t;
         }
+    }
     add_to_acc(part, mine, acc);
+    if (count) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        add_to_acc(part, right, correct);
+    }
 }
 
-/* acc += the number of rows whose largest entry of A is where T's is (the
-   first if tied); with one column, rows where a and t are on the same side
-   of 0.5. */
+/* acc += the number of rows classified right (row_correct above). */
 __kernel void count_correct(const int rows, const int cols,
                             __global const real *A, __global const real *T,
                             __global real *acc)
 {
     __local real part[LOCAL];
     real mine = 0;
-    for (int i = get_local_id(0); i < rows; i += LOCAL) {
-        const size_t o = (size_t)i * cols;
-        if (cols == 1) {
-            mine += ((A[o] > (real)0.5) == (T[o] > (real)0.5)) ? 1 : 0;
-        } else {
-            int best_a = 0, best_t = 0;
-            for (int j = 1; j < cols; ++j) {
-                if (A[o + j] > A[o + best_a]) best_a = j;
-                if (T[o + j] > T[o + best_t]) best_t = j;
-            }
-            mine += best_a == best_t ? 1 : 0;
-        }
-    }
+    for (int i = get_local_id(0); i < rows; i += LOCAL)
+        mine += row_correct(A, T, (size_t)i * cols, cols);
     add_to_acc(part, mine, acc);
 }
 """
