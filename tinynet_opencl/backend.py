@@ -20,11 +20,10 @@ Differences from the reference (``tinynet.python_backend``), by design:
 Fused operations (one kernel launch each): ``dense_forward`` (product, bias,
 activation; a softmax layer of up to 64 outputs too), ``backprop_delta``
 (product and g'), ``dense_grads`` (dW and db), every loss (gradient and loss
-sum), ``dropout_mask``, and ``sgd_steps``/``momentum_steps``/``adam_steps``
-(four parameter matrices per launch), ``take_rows_pair`` (a batch's samples
-and targets).  A training step of a two-layer MLP is 7 launches (8 when
-``fit`` counts the correct answers too), plus one ``take_rows_pair`` per
-batch.  ``launches`` counts the kernels (and device copies and fills)
+sum; the classification losses count the correct rows too), ``dropout_mask``,
+and ``sgd_steps``/``momentum_steps``/``adam_steps`` (four parameter matrices
+per launch), ``take_rows_pair`` (a batch's samples and targets).  A training
+step of a two-layer MLP is 7 launches, plus one ``take_rows_pair`` per batch.  ``launches`` counts the kernels (and device copies and fills)
 queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
