@@ -45,6 +45,33 @@ def test_network_from_neurons_and_neuron_views(default_backend):
     assert len(net.layers[2].neurons()) == 2
 
 
+def test_neuron_views_are_live(default_backend):
+    """layer.neuron(j) reads the layer's current row j and writes back into it."""
+    net = Network([Dense(2, 3, "tanh"), Dense(3, 1, "sigmoid")], loss="logistic", seed=3,
+                  backend=default_backend)
+    layer = net.layers[0]
+    unit = layer.neuron(1)
+    before = list(unit.w)
+    net.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], epochs=5, batch_size=4, lr=0.5, verbose=0)
+    W, b = layer.get_weights()
+    assert unit.w == W[1] != before and unit.b == b[1]          # sees the trained weights
+    assert layer.neuron(-1).w == W[2]
+    unit.w[0] = 0.25                                            # one weight, written through
+    unit.b = -1.5
+    W, b = layer.get_weights()
+    assert abs(W[1][0] - 0.25) < 1e-7 and abs(b[1] + 1.5) < 1e-7
+    assert abs(unit([1.0, 2.0]) - Neuron(W[1], b[1], "tanh")([1.0, 2.0])) < 1e-6
+    unit.w = [1.0, 2.0]
+    assert [round(x, 6) for x in layer.get_weights()[0][1]] == [1.0, 2.0]
+    assert layer.get_weights()[0][0] == W[0]                    # the other rows untouched
+    with pytest.raises(ValueError, match="unit 1 needs 2 weights"):
+        unit.w = [1.0, 2.0, 3.0]
+    with pytest.raises(TypeError, match="cannot grow or shrink"):
+        unit.w.append(1.0)
+    with pytest.raises(IndexError, match="units 0…2"):
+        layer.neuron(3)
+
+
 def test_weight_shapes_follow_the_lecture(default_backend):
     net = Network([Dense(3, 5), Dense(5, 2)], backend=default_backend)
     W, b = net.layers[0].get_weights()

@@ -24,7 +24,7 @@ from .errors import (BackendError, DataError, DataTypeError, ModelFileError, Sha
                      TinynetError, TrainingDiverged)
 from .gradcheck import gradcheck
 from .initializers import INITIALIZERS
-from .layers import Dense, Dropout, Neuron
+from .layers import Dense, Dropout, Neuron, NeuronView
 from .losses import LOSSES
 from .network import Network
 from .optim import SGD, Adam, Momentum
@@ -33,7 +33,7 @@ from .training import History
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "Dense", "Dropout", "Neuron", "SGD", "Momentum", "Adam", "History",
+    "Network", "Dense", "Dropout", "Neuron", "NeuronView", "SGD", "Momentum", "Adam", "History",
     "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
     "ACTIVATIONS", "LOSSES", "INITIALIZERS",
     "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",

@@ -23,7 +23,7 @@ all samples at once; every matrix operation goes through the backend.
 from . import activations
 from .initializers import default_initializer, initial_weights
 
-__all__ = ["Neuron", "Layer", "Dense", "Dropout"]
+__all__ = ["Neuron", "NeuronView", "Layer", "Dense", "Dropout"]
 
 
 class Neuron:
@@ -50,6 +50,67 @@ class Neuron:
 
     def __repr__(self):
         return "Neuron(w={}, b={}, {})".format(self.w, self.b, self.activation)
+
+
+class NeuronView(Neuron):
+    """Unit j of a Dense layer, live: ``w`` is row j of the layer's W, ``b`` is b[j].
+
+    Reading gives the layer's current numbers (so a view taken before
+    training shows the trained weights afterwards); assigning ``w``, ``b`` or
+    one weight ``w[i]`` writes into the layer.
+
+    >>> layer = Dense.from_neurons([Neuron([1.0, -2.0], 1.0), Neuron([-1.0, 1.0], 0.0)])
+    >>> from tinynet import Network
+    >>> net = Network([layer])
+    >>> unit = layer.neuron(0)
+    >>> unit.w, unit.b
+    ([1.0, -2.0], 1.0)
+    >>> unit.w[1] = 3.0                      # writes W[0][1] of the layer
+    >>> layer.get_weights()[0]
+    [[1.0, 3.0], [-1.0, 1.0]]
+    """
+
+    def __init__(self, layer, j):           # no copy of the numbers: they stay in the layer
+        if not -layer.n_out <= j < layer.n_out:
+            raise IndexError("{} has units 0…{}, not {}".format(layer.name, layer.n_out - 1, j))
+        self.layer, self.j = layer, j % layer.n_out
+
+    @property
+    def activation(self):
+        return self.layer.activation
+
+    @property
+    def w(self):
+        return _WeightRow(self, self.layer.get_weights()[0][self.j])
+
+    @w.setter
+    def w(self, values):
+        self.layer.set_unit(self.j, w=values)
+
+    @property
+    def b(self):
+        return self.layer.get_weights()[1][self.j]
+
+    @b.setter
+    def b(self, value):
+        self.layer.set_unit(self.j, b=value)
+
+
+class _WeightRow(list):
+    """The list a NeuronView's ``w`` returns: setting an entry writes it into the layer."""
+
+    def __init__(self, view, values):
+        super().__init__(values)
+        self._view = view
+
+    def __setitem__(self, i, value):
+        super().__setitem__(i, value)
+        self._view.w = list(self)
+
+    def _resize(self, *args, **kwargs):
+        raise TypeError("a neuron's weight row has one weight per input: it cannot grow or shrink")
+
+    append = extend = insert = pop = remove = clear = __delitem__ = __iadd__ = __imul__ = _resize
 
 
 class Layer:
@@ -176,13 +237,26 @@ class Dense(Layer):
                 self.name, self.n_out, self.n_in, self.n_out))
         self.build(self.backend, None, weights=(W, [list(b)]))
 
+    def set_unit(self, j, w=None, b=None):
+        """Set row j of W (unit j's n_in weights) and/or its bias b[j], in place."""
+        W, biases = self.get_weights()
+        if w is not None:
+            w = [float(x) for x in w]
+            if len(w) != self.n_in:
+                raise ValueError("{}: unit {} needs {} weights (one per input), got {}".format(
+                    self.name, j, self.n_in, len(w)))
+            W[j] = w
+        if b is not None:
+            biases[j] = float(b)
+        self.backend.assign(self.W, self.backend.array(W))
+        self.backend.assign(self.b, self.backend.array([biases]))
+
     def neuron(self, j):
-        """Unit j as a ``Neuron``: row j of W is its weights, b[j] its bias (a copy)."""
-        W, b = self.get_weights()
-        return Neuron(W[j], b[j], self.activation)
+        """Unit j as a live ``NeuronView``: row j of W is its weights, b[j] its bias."""
+        return NeuronView(self, j)
 
     def neurons(self):
-        """Every unit of the layer as a ``Neuron``."""
+        """Every unit of the layer as a ``NeuronView``."""
         return [self.neuron(j) for j in range(self.n_out)]
 
     @classmethod
