@@ -311,6 +311,15 @@ def test_launches_per_training_batch(ocl):
     assert n == 7, n
 
 
+def test_the_benchmark_reports_launches_per_batch(ocl, capsys):
+    from tinynet.__main__ import main
+    assert main(["bench", "--groups", "epoch_boston", "--backends", "opencl", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    # take_rows_pair, 2 forward, squared error (a linear output needs no g'), 2 gradients,
+    # 1 delta, 1 optimiser step
+    assert "launches per training batch: opencl 8 (epoch: Boston regression" in out
+
+
 # === Training on both backends ==============================================
 
 def test_training_matches_the_python_backend():

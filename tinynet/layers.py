@@ -214,7 +214,12 @@ class Dense(Layer):
         return below.delta_from_product(delta, self.W)
 
     def delta_from_grad(self, grad_a):
-        """delta = ∂E/∂a ⊙ g'(z)  (the output delta is (a − t)·g'(z))."""
+        """delta = ∂E/∂a ⊙ g'(z)  (the output delta is (a − t)·g'(z)).
+
+        A linear unit has g'(z) = 1, so its delta is ∂E/∂a itself.
+        """
+        if self.activation == "linear":
+            return grad_a
         return self.backend.activation_grad(self.activation, self.z, self.a, grad_a, self.alpha)
 
     def delta_from_product(self, delta, W):

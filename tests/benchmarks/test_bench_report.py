@@ -8,7 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from tinynet.__main__ import main
-from tinynet.benchmarks.report import crossover, results_from_pytest_json, text_report
+from tinynet.benchmarks.report import crossover, launch_lines, results_from_pytest_json, text_report
 
 
 def _fake_json(path):
@@ -70,3 +70,12 @@ def test_bench_errors_are_one_line(tmp_path, capsys):
     assert main(["bench", "--from-json", str(tmp_path / "missing.json")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("tinynet: error: cannot read the benchmark JSON") and "\n" not in err
+
+
+def test_launches_per_batch_are_reported_for_backends_that_count_them():
+    rows = [{"group": "epoch_digits", "impl": "opencl", "seconds": 0.01, "samples": 1600,
+             "launches_per_batch": 8.0},
+            {"group": "epoch_digits", "impl": "python", "seconds": 2.0, "samples": 1600}]
+    assert launch_lines(rows) == ["launches per training batch: opencl 8 (epoch: digits MLP "
+                                  "256→64 sigmoid→10 softmax; the loss is read once an epoch)"]
+    assert "launches per training batch: opencl 8" in text_report(rows)

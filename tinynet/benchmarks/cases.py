@@ -433,6 +433,7 @@ def _epoch_setup(kind):
         n = len(X)
         rng = random.Random("bench-shuffle")
         order = list(range(n))
+        launches = None
         if case.impl == "ref-naive":
             from .naive import NaiveNetwork
             net = NaiveNetwork(sizes, ["sigmoid", output], loss=loss, seed=0)
@@ -479,6 +480,8 @@ def _epoch_setup(kind):
                     net.train_step(*B.take_rows_pair(Xd, Td, index), optimizer, loss_acc)
                 return B.read(loss_acc) / n          # read() waits for the device
 
+            launches = _launches_per_batch(B, run, -(-n // BATCH))
+
         def check(mean_loss):
             assert math.isfinite(mean_loss), "{} {} epoch: the loss is {}".format(case.impl, kind, mean_loss)
             assert mean_loss < initial, "{} {} epoch: the loss did not go down ({:.4g} → {:.4g})".format(
@@ -486,8 +489,23 @@ def _epoch_setup(kind):
 
         info = _epoch_work(sizes, n)
         info["initial_loss"] = initial
+        if launches is not None:
+            info["launches_per_batch"] = launches
         return Prepared(run, check, info)
     return setup
+
+
+def _launches_per_batch(backend, run_epoch, batches):
+    """Kernel launches per training batch of a device backend, else None.
+
+    Counted over the second of two untimed epochs: the first also makes the
+    optimiser's state (one fill per parameter matrix, once per run)."""
+    if not hasattr(backend, "launches"):
+        return None
+    run_epoch()
+    before = backend.launches
+    run_epoch()
+    return (backend.launches - before) / batches
 
 
 def _fit_setup(case, impl):

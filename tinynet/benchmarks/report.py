@@ -24,7 +24,7 @@ from . import machine
 from .cases import GROUPS, SWEEPS
 
 __all__ = ["results_from_pytest_json", "text_report", "markdown_report", "write_svgs", "crossover",
-           "speed_target"]
+           "speed_target", "launch_lines"]
 
 #: The pure-Python speed target of the core issue (CPython 3.11, digits MLP).
 TARGET_SAMPLES_PER_S = 800
@@ -180,10 +180,22 @@ def text_report(results, notes=()):
     out.append("")
     for key, (gflops, formula) in sorted(peaks.items()):
         out.append("ref-peak {}: {:,.0f} GFLOP/s = {}".format(key, gflops, formula))
+    out.extend(launch_lines(results))
     out.extend(_crossover_lines(results))
     out.extend(speed_target(results))
     out.extend(notes)
     return "\n".join(out).lstrip("\n")
+
+
+def launch_lines(results):
+    """Kernel launches per training batch, for the backends that count them (OpenCL)."""
+    lines = []
+    for r in sorted(results, key=lambda r: (r["group"], _order(r["impl"]))):
+        if r.get("launches_per_batch") is not None:
+            lines.append("launches per training batch: {} {:g} ({}; the loss is read once an "
+                         "epoch)".format(r["impl"], r["launches_per_batch"],
+                                         GROUPS[r["group"]][0].split(",")[0]))
+    return lines
 
 
 def _crossover_lines(results):
@@ -236,7 +248,7 @@ def markdown_report(results, notes=()):
             peaks.update(_peaks(rows))
     for key, (gflops, formula) in sorted(peaks.items()):
         out.append("- ref-peak {}: {:,.0f} GFLOP/s = {}".format(key, gflops, formula))
-    for line in _crossover_lines(results) + speed_target(results) + list(notes):
+    for line in launch_lines(results) + _crossover_lines(results) + speed_target(results) + list(notes):
         out.append("- " + line.strip())
     return "\n".join(out)
 
