@@ -537,6 +537,18 @@ inline real row_correct(__global const real *A, __global const real *T,
     return best_a == best_t ? 1 : 0;
 }
 
+/* acc += the loss summed by this work-group; when count is 1, also
+   correct += the rows it found right (part is reused after a barrier). */
+inline void add_loss_and_count(__local real *part, real loss, __global real *acc,
+                               const int count, real right, __global real *correct)
+{
+    add_to_acc(part, loss, acc);
+    if (count) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        add_to_acc(part, right, correct);
+    }
+}
+
 /* acc += scale * sum (a - t)^2;  D = 2 * scale * (A - T). */
 __kernel void squared_error(const int rows, const int cols, const real scale,
                             __global const real *A, __global const real *T,
@@ -582,11 +594,7 @@ __kernel void softmax_cross_entropy(const int rows, const int cols,
             D[o + j] = Act[o + j] - t;
         }
     }
-    add_to_acc(part, mine, acc);
-    if (count) {
-        barrier(CLK_LOCAL_MEM_FENCE);
-        add_to_acc(part, right, correct);
-    }
+    add_loss_and_count(part, mine, acc, count, right, correct);
 }
 
 /* acc += sum max(z, 0) - z t + log(1 + exp(-|z|))  (the logistic loss
@@ -609,11 +617,7 @@ __kernel void logistic_loss(const int rows, const int cols,
             D[at] = Act[at] - t;
         }
     }
-    add_to_acc(part, mine, acc);
-    if (count) {
-        barrier(CLK_LOCAL_MEM_FENCE);
-        add_to_acc(part, right, correct);
-    }
+    add_loss_and_count(part, mine, acc, count, right, correct);
 }
 
 /* acc += the number of rows classified right (row_correct above). */
