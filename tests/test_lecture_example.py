@@ -64,6 +64,8 @@ def test_neuron_views_are_live(default_backend):
     unit.w = [1.0, 2.0]
     assert [round(x, 6) for x in layer.get_weights()[0][1]] == [1.0, 2.0]
     assert layer.get_weights()[0][0] == W[0]                    # the other rows untouched
+    unit.w.reverse()                                            # in-place changes write through
+    assert [round(x, 6) for x in layer.get_weights()[0][1]] == [2.0, 1.0]
     with pytest.raises(ValueError, match="unit 1 needs 2 weights"):
         unit.w = [1.0, 2.0, 3.0]
     with pytest.raises(TypeError, match="cannot grow or shrink"):

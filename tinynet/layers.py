@@ -107,6 +107,14 @@ class _WeightRow(list):
         super().__setitem__(i, value)
         self._view.w = list(self)
 
+    def sort(self, *args, **kwargs):
+        super().sort(*args, **kwargs)
+        self._view.w = list(self)
+
+    def reverse(self):
+        super().reverse()
+        self._view.w = list(self)
+
     def _resize(self, *args, **kwargs):
         raise TypeError("a neuron's weight row has one weight per input: it cannot grow or shrink")
 

@@ -23,8 +23,8 @@ activation; a softmax layer of up to 64 outputs too), ``backprop_delta``
 sum; the classification losses count the correct rows too), ``dropout_mask``,
 and ``sgd_steps``/``momentum_steps``/``adam_steps`` (four parameter matrices
 per launch), ``take_rows_pair`` (a batch's samples and targets).  A training
-step of a two-layer MLP is 7 launches, plus one ``take_rows_pair`` per batch.  ``launches`` counts the kernels (and device copies and fills)
-queued so far.
+step of a two-layer MLP is 7 launches, plus one ``take_rows_pair`` per batch.
+``launches`` counts the kernels (and device copies and fills) queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
 >>> B.to_list(B.matmul_nt(B.array([[1, 2]]), B.array([[3, 4], [5, 6]])))  # doctest: +SKIP
