@@ -282,11 +282,8 @@ def test_fused_composites_are_one_launch_each(ocl):
     a, W, b = ocl.array(rand((32, 256), 1)), ocl.array(rand((64, 256), 2)), ocl.zeros(1, 64)
     n, (Z, A) = launches(ocl, ocl.dense_forward, a, W, b, "sigmoid")
     assert n == 1
-    assert launches(ocl, ocl.dense_forward, a, W, b, "softmax")[0] == 1       # 64 outputs
     assert launches(ocl, ocl.dense_forward, a, ocl.array(rand((65, 256), 6)), ocl.zeros(1, 65),
-                    "softmax")[0] == 2
-    delta = ocl.array(rand((32, 64), 3))
-    assert launches(ocl, ocl.dense_grads, delta, a)[0] == 1
+                    "softmax")[0] == 2                                      # over 64 outputs
     W2 = ocl.array(rand((10, 64), 4))
     assert launches(ocl, ocl.backprop_delta, ocl.array(rand((32, 10), 5)), W2, Z, A, "sigmoid")[0] == 1
     acc = ocl.accumulator()
@@ -295,29 +292,112 @@ def test_fused_composites_are_one_launch_each(ocl):
     assert launches(ocl, ocl.read, acc)[0] == 0
 
 
+def test_deferred_results_are_one_launch_when_read(ocl):
+    a, W, b = ocl.array(rand((32, 256), 1)), ocl.array(rand((64, 256), 2)), ocl.zeros(1, 64)
+    n, (Z, A) = launches(ocl, ocl.dense_forward, a, W, b, "softmax")          # 64 outputs
+    assert n == 0 and launches(ocl, ocl.to_list, A)[0] == 1 and launches(ocl, ocl.to_list, Z)[0] == 0
+    n, (dW, db) = launches(ocl, ocl.dense_grads, ocl.array(rand((32, 64), 3)), a)
+    assert n == 0 and launches(ocl, ocl.to_list, db)[0] == 1 and launches(ocl, ocl.to_list, dW)[0] == 0
+    n, (X, T) = launches(ocl, ocl.take_rows_pair, a, A, [3, 1, 3])
+    assert n == 0 and launches(ocl, ocl.to_list, T)[0] == 1
+
+
+def test_deferred_batches_and_layers_give_the_eager_numbers(ocl):
+    data, targets = ocl.array(rand((40, 256), 1)), ocl.array(np.eye(10)[np.arange(40) % 10])
+    rows = [5, 0, 39, 5, 17, 22, 8, 30, 1]
+    W, b = ocl.array(rand((10, 256), 2)), ocl.array(rand((1, 10), 3))
+    X, T = ocl.take_rows_pair(data, targets, rows)           # deferred: read in place
+    Xe, Te = (ocl.copy(M) for M in ocl.take_rows_pair(data, targets, rows))   # read: plain
+    assert X.job is not None and Xe.job is None
+    np.testing.assert_array_equal(host(ocl, Xe), host(ocl, data)[rows])
+    for name in ("sigmoid", "linear"):                       # the dense_forward kernel, gathering
+        assert_product_close(host(ocl, ocl.dense_forward(X, W, b, name)[1]),
+                             host(ocl, ocl.dense_forward(Xe, W, b, name)[1]), 256)
+    delta = ocl.array(rand((9, 10), 4))
+    for got, want in zip(ocl.dense_grads(delta, X), ocl.dense_grads(delta, Xe)):
+        assert_product_close(host(ocl, got), host(ocl, want), 9)
+    # the softmax layer and its cross-entropy in one kernel, against two eager kernels
+    acc, acc_e, right, right_e = (ocl.accumulator() for _ in range(4))
+    Z, A = ocl.dense_forward(Xe, W, b, "softmax")
+    Ze, Ae = ocl.copy(Z), ocl.copy(A)
+    Z2, A2 = ocl.dense_forward(Xe, W, b, "softmax")
+    n, D = launches(ocl, ocl.softmax_cross_entropy, Z2, A2, T, acc, right)
+    assert n == 1 and Z2.job is None
+    D_e = ocl.softmax_cross_entropy(Ze, Ae, Te, acc_e, right_e)
+    np.testing.assert_allclose(host(ocl, D), host(ocl, D_e), atol=1e-6)
+    np.testing.assert_allclose(host(ocl, A2), host(ocl, Ae), atol=1e-6)
+    assert ocl.read(acc) == pytest.approx(ocl.read(acc_e), rel=1e-5)
+    assert ocl.read(right) == ocl.read(right_e)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.01, 0.002)])
+def test_gradient_and_step_in_one_kernel_match_two_steps(ocl, optimizer, l2, l1):
+    from tinynet.optim import make_optimizer
+    delta, a_prev = ocl.array(rand((32, 64), 1)), ocl.array(rand((32, 100), 2))
+    results = []
+    for fused in (True, False):
+        W, b = ocl.array(rand((64, 100), 3)), ocl.array(rand((1, 64), 4))
+        opt = make_optimizer(optimizer, 0.05, l2, l1)
+        for t in range(3):                                     # Adam's t and the state move
+            dW, db = ocl.dense_grads(delta, a_prev)
+            if not fused:
+                ocl.to_list(dW)                        # read: dense_grads, then the step
+            n, _ = launches(ocl, opt.step, ocl, [("W", W, dW, True), ("b", b, db, False)])
+            assert t == 0 or n == 1                    # (the first step also makes the state)
+            assert (dW.job is not None) == fused       # fused: the gradient was never stored
+        results.append([host(ocl, M) for M in [W, b] + [S for key in sorted(opt.state)
+                                                         for S in opt.state[key]]])
+    for got, want in zip(*results):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_deferred_results_keep_the_values_of_their_time(ocl):
+    """A deferred job reads its inputs when it runs: the optimiser (which writes W
+    in place) runs waiting forward passes first, and assign takes a new buffer."""
+    from tinynet.optim import make_optimizer
+    a, W, b = ocl.array(rand((8, 20), 1)), ocl.array(rand((5, 20), 2)), ocl.zeros(1, 5)
+    want = host(ocl, ocl.dense_forward(a, ocl.copy(W), b, "softmax")[1])
+    Z, A = ocl.dense_forward(a, W, b, "softmax")               # deferred, reads W
+    make_optimizer("sgd", 1.0).step(ocl, [("W", W, ocl.full(5, 20, 1.0), True)])
+    np.testing.assert_allclose(host(ocl, A), want, atol=1e-6)
+    delta = ocl.array(rand((8, 5), 3))
+    dW_want = host(ocl, ocl.dense_grads(delta, a)[0])
+    dW, _ = ocl.dense_grads(delta, a)                          # deferred, reads a and delta
+    ocl.assign(a, ocl.zeros(8, 20))
+    ocl.assign(delta, ocl.zeros(8, 5))
+    np.testing.assert_allclose(host(ocl, dW), dW_want, atol=1e-6)
+    assert not host(ocl, a).any()
+
+
 def test_launches_per_training_batch(ocl):
     from tinynet import Dense, Network
     from tinynet.optim import make_optimizer
     net = Network([Dense(256, 64, "sigmoid"), Dense(64, 10, "softmax")], loss="cross_entropy",
                   seed=1, backend=ocl)
-    X, T = ocl.array(rand((32, 256), 1)), ocl.array(np.eye(10)[np.arange(32) % 10])
-    optimizer = make_optimizer("sgd", 0.1)
-    loss, correct = ocl.accumulator(), ocl.accumulator()
-    net.train_step(X, T, optimizer, loss, correct)            # optimiser state made
-    n, _ = launches(ocl, net.train_step, X, T, optimizer, loss, correct)
-    # 2 forward, 1 loss (which also counts), 2 gradients, 1 delta, 1 SGD step for all 4
-    assert n == 7, n
-    n, _ = launches(ocl, net.train_step, X, T, optimizer, loss)      # no count: still 7
-    assert n == 7, n
+    data, targets = ocl.array(rand((100, 256), 1)), ocl.array(np.eye(10)[np.arange(100) % 10])
+    for optimizer in ("sgd", "momentum", "adam"):
+        optimizer = make_optimizer(optimizer, 0.1)
+        loss, correct = ocl.accumulator(), ocl.accumulator()
+        net.train_step(*ocl.take_rows_pair(data, targets, range(32)), optimizer, loss, correct)
+        # the batch is read in place (no take_rows launch): forward of layer 1; the softmax
+        # layer, its loss and the count in one kernel; the delta of layer 1; one gradient
+        # and optimiser step per layer
+        n, _ = launches(ocl, lambda: net.train_step(*ocl.take_rows_pair(data, targets, range(32, 64)),
+                                                    optimizer, loss, correct))
+        assert n == 5, n
+        n, _ = launches(ocl, net.train_step, *ocl.take_rows_pair(data, targets, range(32)),
+                        optimizer, loss)                            # no count: still 5
+        assert n == 5, n
 
 
 def test_the_benchmark_reports_launches_per_batch(ocl, capsys):
     from tinynet.__main__ import main
     assert main(["bench", "--groups", "epoch_boston", "--backends", "opencl", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
-    # take_rows_pair, 2 forward, squared error (a linear output needs no g'), 2 gradients,
-    # 1 delta, 1 optimiser step
-    assert "launches per training batch: opencl 8 (epoch: Boston regression" in out
+    # 2 forward, squared error (a linear output needs no g'), 1 delta, one gradient and
+    # optimiser step per layer; the batch is read in place
+    assert "launches per training batch: opencl 6 (epoch: Boston regression" in out
 
 
 # === Training on both backends ==============================================

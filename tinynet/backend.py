@@ -145,7 +145,8 @@ class Backend:
         """A batch of samples and their targets: the same rows of X and of T.
 
         (X[i] for i in indices, T[i] for i in indices); a device backend
-        gathers both in one launch.
+        may gather both in one launch, or let the kernels that use them
+        read the rows in place.
         """
         return self.take_rows(X, indices), self.take_rows(T, indices)
 

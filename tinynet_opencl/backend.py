@@ -18,12 +18,18 @@ Differences from the reference (``tinynet.python_backend``), by design:
   hash as the reference, so masks are identical, bit for bit.
 
 Fused operations (one kernel launch each): ``dense_forward`` (product, bias,
-activation; a softmax layer of up to 64 outputs too), ``backprop_delta``
-(product and g'), ``dense_grads`` (dW and db), every loss (gradient and loss
-sum; the classification losses count the correct rows too), ``dropout_mask``,
-and ``sgd_steps``/``momentum_steps``/``adam_steps`` (four parameter matrices
-per launch), ``take_rows_pair`` (a batch's samples and targets).  A training
-step of a two-layer MLP is 7 launches, plus one ``take_rows_pair`` per batch.
+activation), ``backprop_delta`` (product and g'), every loss (gradient and
+loss sum; the classification losses count the correct rows too),
+``dropout_mask``, and ``sgd_steps``/``momentum_steps``/``adam_steps`` (four
+parameter matrices per launch).
+
+Deferred results (``tinynet_opencl.deferred``): a batch from ``take_rows``
+or ``take_rows_pair`` is read in place by the kernels that use it;
+``dense_grads`` is computed inside the optimiser step that uses it
+(``dense_grads_step``: gradient and update of a layer, one launch); a softmax
+layer's forward pass is computed inside its cross-entropy kernel. Anything
+else that reads such a result computes it first, with its own launch. A
+training step of a two-layer MLP is therefore 5 launches, batch included.
 ``launches`` counts the kernels (and device copies and fills) queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
@@ -38,6 +44,7 @@ from tinynet.backend import ACTIVATIONS, Backend
 from tinynet.errors import BackendError, ShapeError
 
 from . import kernels
+from .deferred import Gather, Grads, SoftmaxForward
 from .context import choose_device, device_summary, load_pyopencl
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, vector_width
 
@@ -50,6 +57,10 @@ cl = np = None
 #: Softmax layers with at most this many outputs run as one row-per-work-item
 #: kernel (product, bias and softmax together); wider ones as two launches.
 SOFTMAX_FUSED_MAX = 64
+#: A deferred softmax forward pass of at most this many rows is done inside the
+#: cross-entropy kernel, which runs as one work-group (larger batches, as in
+#: ``evaluate``, gain from the row-parallel kernel instead).
+FUSED_LOSS_ROWS = 4 * LOCAL_1D
 
 def _require():
     global cl, np
@@ -61,13 +72,28 @@ def _round_up(n, multiple):
 
 
 class CLMatrix:
-    """A matrix on the device: ``buf`` (a pyopencl Buffer) and ``shape``."""
+    """A matrix on the device: ``buf`` (a pyopencl Buffer) and ``shape``.
 
-    __slots__ = ("buf", "shape")
+    ``job`` is set while the matrix is a deferred result (``deferred``):
+    reading ``buf`` then computes it first.
+    """
+
+    __slots__ = ("_buf", "shape", "job", "__weakref__")
 
     def __init__(self, buf, rows, cols):
-        self.buf = buf
+        self._buf = buf
         self.shape = (rows, cols)
+        self.job = None
+
+    @property
+    def buf(self):
+        if self.job is not None:
+            self.job.run()
+        return self._buf
+
+    @buf.setter
+    def buf(self, buf):
+        self._buf = buf
 
     @property
     def size(self):
@@ -112,6 +138,10 @@ class OpenCLBackend(Backend):
         self._max_alloc = self.device.max_mem_alloc_size
         #: The number of kernels, copies and fills queued by this object.
         self.launches = 0
+        #: Deferred softmax forward passes not yet run (they read W and b).
+        self._forward_jobs = []
+        # the index argument of a kernel that reads rows in order (never read)
+        self._no_index = cl.Buffer(self.context, cl.mem_flags.READ_ONLY, 4)
 
     def describe(self):
         return "opencl ({}, {})".format(device_summary(self.device), self.dtype)
@@ -280,10 +310,10 @@ class OpenCLBackend(Backend):
             self.launches += 1
 
     def assign(self, dst, src):
-        if dst.shape != src.shape:           # like the reference: dst takes src's shape
-            fresh = self._new(*src.shape)
-            dst.buf, dst.shape = fresh.buf, fresh.shape
-        self._copy_into(dst, src)
+        """dst takes src's values (and shape, like the reference) in a new buffer:
+        a deferred job that read dst's old buffer still finds what it read."""
+        fresh = self.copy(src)
+        dst.buf, dst.shape, dst.job = fresh.buf, fresh.shape, None
 
     def _row_indices(self, rows, indices, op="take_rows"):
         """The indices as int32 on the host, negative ones counted from the end."""
@@ -301,25 +331,40 @@ class OpenCLBackend(Backend):
                          hostbuf=idx)
 
     def take_rows(self, M, indices):
+        """M's rows `indices`, deferred: kernels that know it read them in place."""
         rows, cols = M.shape
         idx = self._row_indices(rows, indices)
-        C = self._new(idx.size, cols, "batch")
+        self._new(idx.size, cols, "batch")                 # checks the size
+        C = CLMatrix(None, idx.size, cols)
         if C.size:
-            self._launch_rows("take_rows", idx.size, cols, idx.size, cols, M.buf,
-                              self._index_buffer(idx), C.buf)
+            Gather(self, M.buf, self._index_buffer(idx), C)
+        else:
+            C.buf = self._new(idx.size, cols).buf
         return C
 
     def take_rows_pair(self, X, T, indices):
-        """(X[indices], T[indices]): one launch and one index upload for both."""
+        """(X[indices], T[indices]), both deferred, sharing one index upload."""
         if X.shape[0] != T.shape[0]:        # negative indices differ: one at a time
             return super().take_rows_pair(X, T, indices)
         idx = self._row_indices(X.shape[0], indices, "take_rows_pair")
         (_, cx), (_, ct) = X.shape, T.shape
-        CX, CT = self._new(idx.size, cx, "batch"), self._new(idx.size, ct, "batch targets")
-        if CX.size or CT.size:
-            self._launch_1d("take_rows_pair", idx.size, idx.size, cx, ct, X.buf, T.buf,
-                            self._index_buffer(idx), CX.buf, CT.buf)
+        self._new(idx.size, cx, "batch"), self._new(idx.size, ct, "batch targets")
+        CX, CT = CLMatrix(None, idx.size, cx), CLMatrix(None, idx.size, ct)
+        if not idx.size:
+            CX.buf, CT.buf = self._new(0, cx).buf, self._new(0, ct).buf
+            return CX, CT
+        idx_buf = self._index_buffer(idx)
+        Gather(self, X.buf, idx_buf, CX)
+        Gather(self, T.buf, idx_buf, CT)
         return CX, CT
+
+    def _rows(self, M):
+        """(buffer, index buffer, gather) for a kernel reading M's rows: a
+        deferred batch is read in place from its data set (gather = 1)."""
+        job = M.job
+        if type(job) is Gather:
+            return job.source, job.idx, 1
+        return M.buf, self._no_index, 0
 
     # === Products ===========================================================
 
@@ -345,7 +390,7 @@ class OpenCLBackend(Backend):
     def _nt(self, A, W, b, kind, slope, Z, Act):
         (m, k), n = A.shape, W.shape[0]
         self._launch_2d("dense_forward", -(-n // kernels.NT_BLOCK_COLS),
-                        -(-m // kernels.NT_BLOCK_ROWS), m, n, k, A.buf, W.buf,
+                        -(-m // kernels.NT_BLOCK_ROWS), m, n, k, *self._rows(A), W.buf,
                         (b or Z).buf, 0 if b is None else 1, kind, slope, Z.buf, Act.buf)
 
     def matmul_tn(self, A, B, alpha=1.0):
@@ -448,17 +493,30 @@ class OpenCLBackend(Backend):
     def squared_error(self, A, T, acc, scale=0.5):
         self._same("squared_error", A, T)
         D = self._new(*A.shape)
-        self._reduce("squared_error", A.shape[0], A.shape[1], scale, A.buf, T.buf, D.buf, acc.buf)
+        self._reduce("squared_error", A.shape[0], A.shape[1], scale, A.buf, *self._rows(T),
+                     D.buf, acc.buf)
         return D
 
     def _shortcut_loss(self, name, Z, A, T, acc, correct):
         """A loss whose output delta is A − T: one kernel sums the loss, writes the
-        delta and, given a `correct` accumulator, counts the rows classified right."""
+        delta and, given a `correct` accumulator, counts the rows classified right.
+
+        A softmax layer's deferred forward pass of a batch (up to FUSED_LOSS_ROWS
+        rows) is done in the same kernel (dense_softmax_cross_entropy).
+        """
         self._same(name, Z, A, T)
         D = self._new(*A.shape)
-        count = correct is not None
-        self._reduce(name, A.shape[0], A.shape[1], Z.buf, A.buf, T.buf, D.buf, acc.buf,
-                     int(count), (correct if count else acc).buf)
+        count = int(correct is not None)
+        rows, cols = A.shape
+        tail = (*self._rows(T), D.buf, acc.buf, count, (correct if count else acc).buf)
+        job = Z.job
+        if (name == "softmax_cross_entropy" and type(job) is SoftmaxForward
+                and A.job is job and rows <= FUSED_LOSS_ROWS):
+            Z, A = job.take()
+            self._reduce("dense_softmax_cross_entropy", rows, cols, job.k, job.A, job.W, job.b,
+                         Z.buf, A.buf, *tail)
+        else:
+            self._reduce(name, rows, cols, Z.buf, A.buf, *tail)
         return D
 
     def softmax_cross_entropy(self, Z, A, T, acc, correct=None):
@@ -469,7 +527,7 @@ class OpenCLBackend(Backend):
 
     def count_correct(self, A, T, acc):
         self._same("count_correct", A, T)
-        self._reduce("count_correct", A.shape[0], A.shape[1], A.buf, T.buf, acc.buf)
+        self._reduce("count_correct", A.shape[0], A.shape[1], A.buf, *self._rows(T), acc.buf)
 
     def argmax_rows(self, A):
         rows, cols = A.shape
@@ -491,12 +549,21 @@ class OpenCLBackend(Backend):
     def adam_step(self, P, M, V, G, lr, beta1, beta2, eps, t, l2=0.0, l1=0.0):
         self.adam_steps([(P, M, V, G, l2, l1)], lr, beta1, beta2, eps, t)
 
-    def _steps(self, name, steps, n_buffers, scalars):
+    def _steps(self, name, steps, n_buffers, scalars, fused):
         """Launch `name` over the parameter matrices of `steps`, STEP_SLOTS per launch.
 
         Each step is (n_buffers matrices of one shape..., l2, l1); unused slots
-        get n = 0 and the first matrix as a stand-in buffer.
+        get n = 0 and the first matrix as a stand-in buffer.  A layer's W and b
+        whose gradients are a deferred dense_grads are stepped by one
+        dense_grads_step launch instead, with ``fused`` = (opt, lr, h1, h2,
+        eps, c1, c2) (the gradient is computed in that kernel).
         """
+        for job in self._forward_jobs[:]:           # they read W and b: run them first
+            if job.wanted():
+                job.run()
+            else:
+                self._forward_jobs.remove(job)
+        steps = self._step_layers(steps, n_buffers, fused)
         slots = kernels.STEP_SLOTS
         for first in range(0, len(steps), slots):
             group = steps[first:first + slots]
@@ -511,19 +578,50 @@ class OpenCLBackend(Backend):
                 args += [stand_in] * n_buffers + [0, 0.0, 0.0]
             self._launch_1d(name, work, *(args + list(scalars)))
 
+    def _step_layers(self, steps, n_buffers, fused):
+        """Launch dense_grads_step for each layer whose (W, dW) and (b, db) are
+        both in `steps` with a deferred gradient; returns the other steps."""
+        pairs, rest = {}, []
+        for step in steps:
+            G = step[n_buffers - 1]
+            job = G.job
+            if type(job) is Grads:
+                pairs.setdefault(job, [None, None])[0 if job.is_dW(G) else 1] = step
+            else:
+                rest.append(step)
+        for job, (w_step, b_step) in pairs.items():
+            if w_step is None or b_step is None or b_step[-2:] != (0.0, 0.0):
+                rest += [step for step in (w_step, b_step) if step is not None]
+                continue
+            W, state_w = w_step[0], list(w_step[1:n_buffers - 1])
+            b, state_b = b_step[0], list(b_step[1:n_buffers - 1])
+            self._same("dense_grads_step", W, *state_w, w_step[n_buffers - 1])
+            self._same("dense_grads_step", b, *state_b, b_step[n_buffers - 1])
+            S1, S2 = (state_w + [W, W])[:2]
+            S1b, S2b = (state_b + [b, b])[:2]
+            opt, lr, h1, h2, eps, c1, c2 = fused
+            l2, l1 = w_step[-2:]
+            self._grads_launch("dense_grads_step", job, W, b.buf, S1.buf, S2.buf, S1b.buf,
+                               S2b.buf, opt, lr, h1, h2, eps, c1, c2, l2, l1)
+        return rest
+
     def sgd_steps(self, steps, lr):
-        """Every (P, G, l2, l1) of `steps`: one launch per four matrices."""
-        self._steps("sgd_steps", steps, 2, (lr,))
+        """Every (P, G, l2, l1) of `steps`: one launch per four matrices, or
+        one per layer with a deferred gradient."""
+        self._steps("sgd_steps", steps, 2, (lr,), (0, lr, 0.0, 0.0, 0.0, 1.0, 1.0))
 
     def momentum_steps(self, steps, lr, mu):
-        """Every (P, V, G, l2, l1) of `steps`: one launch per four matrices."""
-        self._steps("momentum_steps", steps, 3, (lr, mu))
+        """Every (P, V, G, l2, l1) of `steps`: one launch per four matrices, or
+        one per layer with a deferred gradient."""
+        self._steps("momentum_steps", steps, 3, (lr, mu), (1, lr, mu, 0.0, 0.0, 1.0, 1.0))
 
     def adam_steps(self, steps, lr, beta1, beta2, eps, t):
-        """Every (P, M, V, G, l2, l1) of `steps`: one launch per four matrices."""
+        """Every (P, M, V, G, l2, l1) of `steps`: one launch per four matrices, or
+        one per layer with a deferred gradient."""
         c1 = 1.0 / (1.0 - beta1 ** t)
         c2 = 1.0 / (1.0 - beta2 ** t)
-        self._steps("adam_steps", steps, 4, (lr, beta1, beta2, eps, c1, c2))
+        self._steps("adam_steps", steps, 4, (lr, beta1, beta2, eps, c1, c2),
+                    (2, lr, beta1, beta2, eps, c1, c2))
 
     # === Randomness =========================================================
 
@@ -541,10 +639,13 @@ class OpenCLBackend(Backend):
         if k != k2 or b.shape != (1, n):
             raise ShapeError("dense_forward: input {}, weights {}, bias {} do not fit".format(
                 A.shape, W.shape, b.shape))
+        if name == "softmax" and n <= SOFTMAX_FUSED_MAX:      # an output layer: deferred
+            self._new(m, n, "Z")                                # checks the size
+            Z, Act = CLMatrix(None, m, n), CLMatrix(None, m, n)
+            SoftmaxForward(self, A.buf, W.buf, b.buf, k, Z, Act)
+            return Z, Act
         Z, Act = self._new(m, n, "Z"), self._new(m, n, "activation")
-        if name == "softmax" and n <= SOFTMAX_FUSED_MAX:      # an output layer: one launch
-            self._launch_1d("dense_softmax", m, m, n, k, A.buf, W.buf, b.buf, Z.buf, Act.buf)
-        elif name == "softmax":
+        if name == "softmax":
             self._nt(A, W, b, -1, alpha, Z, Z)
             self._launch_1d("softmax_rows", m, m, n, Z.buf, Act.buf)
         else:
@@ -567,16 +668,27 @@ class OpenCLBackend(Backend):
         return C
 
     def dense_grads(self, delta, A_prev):
-        """((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta) in one launch."""
+        """((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta), deferred: one launch when
+        read, none when an optimiser step takes them (dense_grads_step)."""
         (m, n_out), (m2, n_in) = delta.shape, A_prev.shape
         if m != m2:
             raise ShapeError("dense_grads: delta {} and input {} differ in rows".format(
                 delta.shape, A_prev.shape))
-        dW, db = self._new(n_out, n_in, "dW"), self._new(1, n_out, "db")
-        self._launch_2d("dense_grads", -(-(n_in + 1) // self._block_cols),
-                        -(-n_out // kernels.BLOCK_ROWS), n_out, n_in, m, delta.buf,
-                        A_prev.buf, 1.0 / max(m, 1), dW.buf, db.buf)
+        self._new(n_out, n_in, "dW")                            # checks the size
+        dW, db = CLMatrix(None, n_out, n_in), CLMatrix(None, 1, n_out)
+        Grads(self, delta.buf, self._rows(A_prev), m, dW, db)
         return dW, db
+
+    def _grads_launch(self, name, job, W, *args):
+        """A dense_grads or dense_grads_step launch for a Grads job."""
+        n_out, n_in = W.shape
+        self._launch_2d(name, -(-(n_in + 1) // self._block_cols),
+                        -(-n_out // kernels.BLOCK_ROWS), n_out, n_in, job.m, job.delta,
+                        job.a_prev[0], 1.0 / max(job.m, 1), W.buf, *job.a_prev[1:], *args)
+
+    def _dense_grads(self, job, dW, db):
+        """The launch of a Grads job that is read (deferred.Grads.launch)."""
+        self._grads_launch("dense_grads", job, dW, db.buf)
 
     def dropout_mask(self, rows, cols, p, seed, counter):
         """0 with probability p, else 1/(1−p): exactly the reference's mask."""

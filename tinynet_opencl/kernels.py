@@ -83,6 +83,13 @@ inline real act_grad(int kind, real z, real a, real alpha)
     }
 }
 
+/* Row i of a matrix that may be a gathered batch: idx[i] when gather is 1
+   (the batch's rows are read in place from the whole data set), else i. */
+inline size_t row_at(__global const int *idx, const int gather, const int i)
+{
+    return gather ? (size_t)idx[i] : (size_t)i;
+}
+
 /* the sum of a vector's entries */
 inline real hsum(realV v)
 {
@@ -131,7 +138,9 @@ _OUTER_TEMPLATE = r"""
    For each k it reads 2VW entries of B's row k as two vectors and one entry
    of opA per row, and adds the outer product into 12 vector accumulators.
    Rows past M are clamped for reading and not written; a block that sticks
-   out past column N is done one entry at a time.
+   out past column N is done one entry at a time.  Results leave through
+   STORE_V (VW entries from C[at]) and STORE_S (one entry), defined above
+   the kernel: plain writes to C, or an optimiser step.
    $EXTRA */
 __kernel void $NAME(const int M, const int N, const int K,
                     __global const real *A, __global const real *B,
@@ -149,24 +158,22 @@ __kernel void $NAME(const int M, const int N, const int K,
             c0[r] = (realV)0;
             c1[r] = (realV)0;
         }
-        const __global real *b = B + j0;
         size_t ka = 0;
         for (int k = 0; k < K; ++k) {
-            const realV b0 = ((const __global realVu *)b)[0];
-            const realV b1 = ((const __global realVu *)b)[1];
+            const __global realVu *b = (const __global realVu *)(B + $B_ROW(k) * N + j0);
+            const realV b0 = b[0], b1 = b[1];
             #pragma unroll
             for (int r = 0; r < 6; ++r) {
                 const real a_rk = a[r][ka];
                 c0[r] += a_rk * b0;
                 c1[r] += a_rk * b1;
             }
-            b += N;
             ka += $A_STEP;
         }
         for (int r = 0; r < 6 && i0 + r < M; ++r) {
-            __global realVu *c = (__global realVu *)(C + (size_t)(i0 + r) * N + j0);
-            c[0] = alpha * c0[r];
-            c[1] = alpha * c1[r];
+            const size_t at = (size_t)(i0 + r) * N + j0;
+            STORE_V(at, alpha * c0[r]);
+            STORE_V(at + VW, alpha * c1[r]);
         }
     } else {
         const int j_end = min(j0 + 2 * VW, N + $ONES);
@@ -175,23 +182,40 @@ __kernel void $NAME(const int M, const int N, const int K,
             const __global real *a = A + $A_ROW(i);
             for (int j = j0; j < min(j_end, N); ++j) {
                 real s = 0;
-                for (int k = 0; k < K; ++k) s += a[(size_t)k * $A_STEP] * B[(size_t)k * N + j];
-                C[(size_t)i * N + j] = alpha * s;
+                for (int k = 0; k < K; ++k) s += a[(size_t)k * $A_STEP] * B[$B_ROW(k) * N + j];
+                STORE_S((size_t)i * N + j, alpha * s);
             }
             $ONES_COLUMN
         }
     }
     $EPILOGUE
 }
+#undef STORE_V
+#undef STORE_S
+#undef STORE_B
+"""
+
+#: Results written to C, as a product does.
+_STORE_C = r"""
+#define STORE_V(at, value) (*(__global realVu *)(C + (at)) = (value))
+#define STORE_S(at, value) (C[at] = (value))
 """
 
 
-def _outer(name, math, a_layout, args="", ones=0, ones_column="", epilogue="", extra=""):
-    """One kernel from the template; a_layout "NN" reads A (M,K), "TN" A (K,M)."""
+def _outer(name, math, a_layout, args="", ones=0, ones_column="", epilogue="", extra="",
+           b_gather=False, store=_STORE_C):
+    """One kernel from the template; a_layout "NN" reads A (M,K), "TN" A (K,M).
+
+    b_gather: B's rows may be a gathered batch (arguments b_idx, b_gather).
+    store: the STORE_V / STORE_S definitions the results leave through.
+    """
     a_row, a_step = {"NN": ("(size_t)K * ", "1"), "TN": ("", "M")}[a_layout]
-    text = _OUTER_TEMPLATE
+    b_row = "row_at(b_idx, b_gather, k)" if b_gather else "(size_t)k"
+    if b_gather:
+        args = ", __global const int *b_idx, const int b_gather" + args
+    text = store + _OUTER_TEMPLATE
     for key, value in (("$NAME", name), ("$MATH", math), ("$A_ROW", a_row),
-                       ("$A_STEP", a_step),
+                       ("$A_STEP", a_step), ("$B_ROW(k)", b_row),
                        ("$ARGS", args), ("$ONES_COLUMN", ones_column),
                        ("$ONES", str(ones)), ("$EPILOGUE", epilogue),
                        ("$EXTRA", extra)):
@@ -210,6 +234,13 @@ MATMUL_TN = _outer(
     "   read in place (no transpose is made).",
     "TN")
 
+#: The extra column of the weight-gradient kernels: db[i] = alpha * sum_k delta[k][i].
+_BIAS_COLUMN = r"""if (j_end > N) {
+                real s = 0;
+                for (int k = 0; k < K; ++k) s += a[(size_t)k * M];
+                STORE_B(i, alpha * s);
+            }"""
+
 DENSE_GRADS = _outer(
     "dense_grads",
     "The weight and bias gradients of a dense layer in one launch:\n"
@@ -218,13 +249,13 @@ DENSE_GRADS = _outer(
     "   db is the product with one extra column of B that is all ones.",
     "TN",
     args=", __global real *db",
+    b_gather=True,
     ones=1,
-    ones_column=r"""if (j_end > N) {
-                real s = 0;
-                for (int k = 0; k < K; ++k) s += a[(size_t)k * M];
-                db[i] = alpha * s;
-            }""",
-    extra="The block that holds column N (which does not exist in B) computes db.")
+    ones_column=_BIAS_COLUMN,
+    store=_STORE_C + "#define STORE_B(i, value) (db[i] = (value))\n",
+    extra="The block that holds column N (which does not exist in B) computes db.\n"
+          "   With b_gather, row k of B is row b_idx[k] of the data set (a batch\n"
+          "   read in place).")
 
 BACKPROP_DELTA = _outer(
     "backprop_delta",
@@ -252,9 +283,11 @@ DENSE_FORWARD = r"""
    NT_ROWS*y .. and columns NT_COLS*x .. : both operands are read along k,
    VW entries at a time, into NT_ROWS*NT_COLS vector accumulators that are
    summed across at the end.  Rows and columns past the edge are clamped for
-   reading and not written. */
+   reading and not written.  With a_gather, row i of A is row a_idx[i] of
+   the data set (a batch read in place). */
 __kernel void dense_forward(const int M, const int N, const int K,
-                            __global const real *A, __global const real *W,
+                            __global const real *A, __global const int *a_idx,
+                            const int a_gather, __global const real *W,
                             __global const real *b, const int has_bias,
                             const int kind, const real slope,
                             __global real *Z, __global real *Act)
@@ -264,7 +297,7 @@ __kernel void dense_forward(const int M, const int N, const int K,
     if (i0 >= M || j0 >= N) return;
     const __global real *a[NT_ROWS], *w[NT_COLS];
     #pragma unroll
-    for (int r = 0; r < NT_ROWS; ++r) a[r] = A + (size_t)min(i0 + r, M - 1) * K;
+    for (int r = 0; r < NT_ROWS; ++r) a[r] = A + row_at(a_idx, a_gather, min(i0 + r, M - 1)) * K;
     #pragma unroll
     for (int c = 0; c < NT_COLS; ++c) w[c] = W + (size_t)min(j0 + c, N - 1) * K;
     realV acc[NT_ROWS * NT_COLS];   /* acc[r*NT_COLS + c]: 1-D, so it stays in registers */
@@ -306,21 +339,16 @@ __kernel void dense_forward(const int M, const int N, const int K,
 """
 
 DENSE_SOFTMAX = r"""
-/* A softmax output layer in one launch, for a few outputs (N <= 64):
-     Z[i][j] = sum_k A[i][k] * W[j][k] + b[j],  Act[i] = softmax(Z[i]).
-   Work-item i does row i: N dot products of length K (VW entries at a
-   time), then the softmax of the row, shifted by its largest z, with exp
-   taken VW entries at a time from a private copy of the row (pocl's scalar
-   exp costs about 10 ns, the vector one about 1 ns an entry). */
-__kernel void dense_softmax(const int M, const int N, const int K,
-                            __global const real *A, __global const real *W,
-                            __global const real *b, __global real *Z, __global real *Act)
+/* Row i of a softmax output layer with a few outputs (N <= 64):
+     z = a.W^T + b  (N dot products of length K, VW entries at a time),
+     g = softmax(z) = exp(z - z_max) / total,  total = sum_j exp(z_j - z_max);
+   returns log sum_j exp(z_j) = z_max + log(total), which the cross-entropy
+   needs.  exp is taken VW entries at a time from a private copy of the row
+   (pocl's scalar exp costs about 10 ns, the vector one about 1 ns an entry). */
+inline real dense_softmax_row(const __global real *a, const __global real *W,
+                              const __global real *b, const int N, const int K,
+                              __global real *z, __global real *g)
 {
-    const int i = get_global_id(0);
-    if (i >= M) return;
-    const __global real *a = A + (size_t)i * K;
-    __global real *z = Z + (size_t)i * N;
-    __global real *g = Act + (size_t)i * N;
     real z_max = -INFINITY;
     real zr[64], er[64];            /* the row's z, then exp(z - z_max); N <= 64 */
     for (int j = 0; j < N; ++j) {
@@ -343,6 +371,18 @@ __kernel void dense_softmax(const int M, const int N, const int K,
         total += hsum(e);
     }
     for (int j = 0; j < N; ++j) g[j] = er[j] / total;
+    return z_max + log(total);
+}
+
+/* A softmax output layer in one launch: Z = A.W^T + b, Act = softmax(Z);
+   work-item i does row i. */
+__kernel void dense_softmax(const int M, const int N, const int K,
+                            __global const real *A, __global const real *W,
+                            __global const real *b, __global real *Z, __global real *Act)
+{
+    const int i = get_global_id(0);
+    if (i >= M) return;
+    dense_softmax_row(A + (size_t)i * K, W, b, N, K, Z + (size_t)i * N, Act + (size_t)i * N);
 }
 """
 
@@ -427,26 +467,6 @@ __kernel void take_rows(const int rows, const int cols, __global const real *M,
     else for (int j = j0; j < cols; ++j) C[o + j] = M[from + j];
 }
 
-/* CX[r] = X[idx[r]] and CT[r] = T[idx[r]]: a batch of samples and of their
-   targets in one launch.  Work-item r copies row r of both, VW entries at a
-   time (a batch of up to LOCAL rows is one work-group). */
-inline void copy_row(__global real *to, const __global real *from, const int cols)
-{
-    int j = 0;
-    for (; j + VW <= cols; j += VW) STOREV(to, j) = LOADV(from, j);
-    for (; j < cols; ++j) to[j] = from[j];
-}
-
-__kernel void take_rows_pair(const int rows, const int cx, const int ct,
-                             __global const real *X, __global const real *T,
-                             __global const int *idx, __global real *CX, __global real *CT)
-{
-    const int r = get_global_id(0);
-    if (r >= rows) return;
-    copy_row(CX + (size_t)r * cx, X + (size_t)idx[r] * cx, cx);
-    copy_row(CT + (size_t)r * ct, T + (size_t)idx[r] * ct, ct);
-}
-
 /* out[j] = alpha * sum_i A[i][j]: work-item j sums column j. */
 __kernel void sum_rows(const int rows, const int cols, const real alpha,
                        __global const real *A, __global real *out)
@@ -509,7 +529,8 @@ REDUCTIONS = r"""
    can add its total to acc[0] without atomics (kernels on an in-order queue
    run one after another).  Work-item l handles rows l, l + LOCAL, ...
    (and for the gradient, the entries of those rows); the per-work-item sums
-   are then added up in local memory. */
+   are then added up in local memory.  The targets T may be a gathered batch:
+   row i of T is row t_idx[i] of the data set when t_gather is 1. */
 
 inline void add_to_acc(__local real *part, real mine, __global real *acc)
 {
@@ -525,14 +546,13 @@ inline void add_to_acc(__local real *part, real mine, __global real *acc)
 
 /* 1 when row i is classified right: its largest entry of A is where T's
    is (the first if tied); with one column, a and t on the same side of 0.5. */
-inline real row_correct(__global const real *A, __global const real *T,
-                        const size_t o, const int cols)
+inline real row_correct(__global const real *a, __global const real *t, const int cols)
 {
-    if (cols == 1) return ((A[o] > (real)0.5) == (T[o] > (real)0.5)) ? 1 : 0;
+    if (cols == 1) return ((a[0] > (real)0.5) == (t[0] > (real)0.5)) ? 1 : 0;
     int best_a = 0, best_t = 0;
     for (int j = 1; j < cols; ++j) {
-        if (A[o + j] > A[o + best_a]) best_a = j;
-        if (T[o + j] > T[o + best_t]) best_t = j;
+        if (a[j] > a[best_a]) best_a = j;
+        if (t[j] > t[best_t]) best_t = j;
     }
     return best_a == best_t ? 1 : 0;
 }
@@ -552,6 +572,7 @@ inline void add_loss_and_count(__local real *part, real loss, __global real *acc
 /* acc += scale * sum (a - t)^2;  D = 2 * scale * (A - T). */
 __kernel void squared_error(const int rows, const int cols, const real scale,
                             __global const real *A, __global const real *T,
+                            __global const int *t_idx, const int t_gather,
                             __global real *D, __global real *acc)
 {
     __local real part[LOCAL];
@@ -559,7 +580,7 @@ __kernel void squared_error(const int rows, const int cols, const real scale,
     for (int i = get_local_id(0); i < rows; i += LOCAL)
         for (int j = 0; j < cols; ++j) {
             const int at = i * cols + j;
-            const real d = A[at] - T[at];
+            const real d = A[at] - T[row_at(t_idx, t_gather, i) * cols + j];
             mine += d * d;
             D[at] = 2 * scale * d;
         }
@@ -574,9 +595,24 @@ __kernel void squared_error(const int rows, const int cols, const real scale,
    an exp an entry.
    When count is 1, also correct += the rows classified right (count_correct
    in the same launch). */
+/* One row: returns its cross-entropy -sum_j t_j (z_j - log_sum), with
+   log_sum = log sum_j exp z_j, and writes its delta d = a - t. */
+inline real cross_entropy_row(const __global real *z, const __global real *a,
+                              const __global real *t, __global real *d, const int cols,
+                              const real log_sum)
+{
+    real loss = 0;
+    for (int j = 0; j < cols; ++j) {
+        if (t[j] != (real)0) loss += t[j] * (log_sum - z[j]);
+        d[j] = a[j] - t[j];
+    }
+    return loss;
+}
+
 __kernel void softmax_cross_entropy(const int rows, const int cols,
                                     __global const real *Z, __global const real *Act,
-                                    __global const real *T, __global real *D,
+                                    __global const real *T, __global const int *t_idx,
+                                    const int t_gather, __global real *D,
                                     __global real *acc, const int count,
                                     __global real *correct)
 {
@@ -584,15 +620,37 @@ __kernel void softmax_cross_entropy(const int rows, const int cols,
     real mine = 0, right = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL) {
         const size_t o = (size_t)i * cols;
-        if (count) right += row_correct(Act, T, o, cols);
+        const __global real *t = T + row_at(t_idx, t_gather, i) * cols;
+        if (count) right += row_correct(Act + o, t, cols);
         int j_max = 0;
         for (int j = 1; j < cols; ++j) if (Z[o + j] > Z[o + j_max]) j_max = j;
         const real log_sum = Z[o + j_max] - log(Act[o + j_max]);
-        for (int j = 0; j < cols; ++j) {
-            const real t = T[o + j];
-            if (t != (real)0) mine += t * (log_sum - Z[o + j]);
-            D[o + j] = Act[o + j] - t;
-        }
+        mine += cross_entropy_row(Z + o, Act + o, t, D + o, cols, log_sum);
+    }
+    add_loss_and_count(part, mine, acc, count, right, correct);
+}
+
+/* A softmax output layer and its cross-entropy in one launch (one work-group,
+   for a batch): Z = A.W^T + b and Act = softmax(Z) as dense_softmax, then
+   the loss, D = Act - T and the count as softmax_cross_entropy, each row by
+   the work-item that computed it. */
+__kernel void dense_softmax_cross_entropy(const int rows, const int cols, const int K,
+                                          __global const real *A, __global const real *W,
+                                          __global const real *b, __global real *Z,
+                                          __global real *Act,
+                                          __global const real *T, __global const int *t_idx,
+                                          const int t_gather, __global real *D,
+                                          __global real *acc, const int count,
+                                          __global real *correct)
+{
+    __local real part[LOCAL];
+    real mine = 0, right = 0;
+    for (int i = get_local_id(0); i < rows; i += LOCAL) {
+        const size_t o = (size_t)i * cols;
+        const real log_sum = dense_softmax_row(A + (size_t)i * K, W, b, cols, K, Z + o, Act + o);
+        const __global real *t = T + row_at(t_idx, t_gather, i) * cols;
+        if (count) right += row_correct(Act + o, t, cols);
+        mine += cross_entropy_row(Z + o, Act + o, t, D + o, cols, log_sum);
     }
     add_loss_and_count(part, mine, acc, count, right, correct);
 }
@@ -602,17 +660,19 @@ __kernel void softmax_cross_entropy(const int rows, const int cols,
    D = A - T;  when count is 1, also correct += the rows classified right. */
 __kernel void logistic_loss(const int rows, const int cols,
                             __global const real *Z, __global const real *Act,
-                            __global const real *T, __global real *D,
+                            __global const real *T, __global const int *t_idx,
+                            const int t_gather, __global real *D,
                             __global real *acc, const int count,
                             __global real *correct)
 {
     __local real part[LOCAL];
     real mine = 0, right = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL) {
-        if (count) right += row_correct(Act, T, (size_t)i * cols, cols);
+        const __global real *t_row = T + row_at(t_idx, t_gather, i) * cols;
+        if (count) right += row_correct(Act + (size_t)i * cols, t_row, cols);
         for (int j = 0; j < cols; ++j) {
             const int at = i * cols + j;
-            const real z = Z[at], t = T[at];
+            const real z = Z[at], t = t_row[j];
             mine += max(z, (real)0) - z * t + log1p(exp(-fabs(z)));
             D[at] = Act[at] - t;
         }
@@ -623,12 +683,13 @@ __kernel void logistic_loss(const int rows, const int cols,
 /* acc += the number of rows classified right (row_correct above). */
 __kernel void count_correct(const int rows, const int cols,
                             __global const real *A, __global const real *T,
+                            __global const int *t_idx, const int t_gather,
                             __global real *acc)
 {
     __local real part[LOCAL];
     real mine = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL)
-        mine += row_correct(A, T, (size_t)i * cols, cols);
+        mine += row_correct(A + (size_t)i * cols, T + row_at(t_idx, t_gather, i) * cols, cols);
     add_to_acc(part, mine, acc);
 }
 """
@@ -729,6 +790,87 @@ MULTI_STEPS = (
                   "const real lr, const real b1, const real b2, const real eps, "
                   "const real c1, const real c2"))
 
+# === Gradient and optimiser step in one kernel ===============================
+
+STEP_FUNCTIONS = r"""
+/* One optimiser step of the parameters at p (VW of them, or one), gradient g:
+     opt 0, SGD:       p <- p - lr g'
+     opt 1, momentum:  v <- h1 v - lr g';  p <- p + v          (s1 = v, h1 = mu)
+     opt 2, Adam:      m <- h1 m + (1 - h1) g';  v <- h2 v + (1 - h2) g'^2;
+                       p <- p - lr (m bc1) / (sqrt(v bc2) + eps) (s1 = m, s2 = v)
+   with g' = g + l2 p + l1 sign(p): the same arithmetic as the *_steps kernels. */
+inline void step_v(const int opt, realV g, __global realVu *p, __global realVu *s1,
+                   __global realVu *s2, const real l2, const real l1, const real lr,
+                   const real h1, const real h2, const real eps, const real bc1, const real bc2)
+{
+    const realV w = *p;
+    g = penalised_v(g, w, l2, l1);
+    if (opt == 0) {
+        *p = w - lr * g;
+    } else if (opt == 1) {
+        const realV v = h1 * *s1 - lr * g;
+        *s1 = v;
+        *p = w + v;
+    } else {
+        const realV m = h1 * *s1 + (1 - h1) * g;
+        const realV v = h2 * *s2 + (1 - h2) * g * g;
+        *s1 = m;
+        *s2 = v;
+        *p = w - lr * (m * bc1) / (sqrt(v * bc2) + eps);
+    }
+}
+
+inline void step_s(const int opt, real g, __global real *p, __global real *s1,
+                   __global real *s2, const real l2, const real l1, const real lr,
+                   const real h1, const real h2, const real eps, const real bc1, const real bc2)
+{
+    const real w = *p;
+    g = penalised(g, w, l2, l1);
+    if (opt == 0) {
+        *p = w - lr * g;
+    } else if (opt == 1) {
+        const real v = h1 * *s1 - lr * g;
+        *s1 = v;
+        *p = w + v;
+    } else {
+        const real m = h1 * *s1 + (1 - h1) * g;
+        const real v = h2 * *s2 + (1 - h2) * g * g;
+        *s1 = m;
+        *s2 = v;
+        *p = w - lr * (m * bc1) / (sqrt(v * bc2) + eps);
+    }
+}
+"""
+
+#: Each gradient entry goes straight into the optimiser step of its weight.
+_STORE_STEP = r"""
+#define HYPER l2, l1, lr, h1, h2, eps, bc1, bc2
+#define STORE_V(at, g) step_v(opt, (g), (__global realVu *)(C + (at)), \
+                              (__global realVu *)(S1 + (at)), (__global realVu *)(S2 + (at)), HYPER)
+#define STORE_S(at, g) step_s(opt, (g), C + (at), S1 + (at), S2 + (at), HYPER)
+#define STORE_B(i, g) step_s(opt, (g), Pb + (i), S1b + (i), S2b + (i), (real)0, (real)0, \
+                             lr, h1, h2, eps, bc1, bc2)
+"""
+
+DENSE_GRADS_STEP = STEP_FUNCTIONS + _outer(
+    "dense_grads_step",
+    "A dense layer's gradient and its optimiser step in one launch; the\n"
+    "   gradient is never stored:\n"
+    "     g(W) = alpha * delta^T.A_prev,  g(b)[i] = alpha * sum_k delta[k][i]\n"
+    "   (A = delta (K,M), B = A_prev (K,N), alpha = 1/K), and each entry of\n"
+    "   g goes into step_v / step_s for its weight in C = W (M,N) or its bias\n"
+    "   in Pb, with the optimiser state S1, S2 (W's) and S1b, S2b (b's).\n"
+    "   The penalties l2, l1 apply to W, not to b.",
+    "TN",
+    args=", __global real *Pb, __global real *S1, __global real *S2, __global real *S1b,"
+         " __global real *S2b, const int opt, const real lr, const real h1, const real h2,"
+         " const real eps, const real bc1, const real bc2, const real l2, const real l1",
+    b_gather=True,
+    ones=1,
+    ones_column=_BIAS_COLUMN,
+    store=_STORE_STEP,
+    extra="The block that holds column N (which does not exist in B) steps b.") + "#undef HYPER\n"
+
 # === Randomness ==============================================================
 
 RANDOM = r"""
@@ -783,4 +925,4 @@ __kernel void bernoulli(const int n, const uint seed, const uint counter,
 
 #: Everything, in the order it is compiled.
 SOURCE = (PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS
-          + OPTIMISERS + MULTI_STEPS + RANDOM)
+          + OPTIMISERS + MULTI_STEPS + DENSE_GRADS_STEP + RANDOM)

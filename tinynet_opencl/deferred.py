@@ -1,0 +1,127 @@
+"""Deferred results: a launch put off until its result is needed.
+
+Three results of the OpenCL backend are not computed when they are asked
+for, because the operation that uses them next can compute them as part of
+its own kernel, saving a launch (each costs microseconds of host and device
+time, which at classroom sizes is more than the arithmetic):
+
+==========================  ==================  ===========================================
+result                      its own launch      computed instead, inside the kernel of
+==========================  ==================  ===========================================
+``take_rows`` (a batch)     ``take_rows``       ``dense_forward``, ``dense_grads`` and the
+                                                losses: they read the batch's rows in place
+                                                from the whole data set, through the index
+``dense_grads`` (dW, db)    ``dense_grads``     the optimiser step (``dense_grads_step``:
+                                                each gradient entry goes straight into the
+                                                update of its weight; it is never stored)
+``dense_forward`` with      ``dense_softmax``   ``softmax_cross_entropy``
+softmax (Z, A)                                  (``dense_softmax_cross_entropy``: forward,
+                                                softmax, loss, delta and count, one kernel)
+==========================  ==================  ===========================================
+
+A deferred result is a ``CLMatrix`` whose ``job`` is set. Reading its
+``buf`` runs the job's own launch first, so an operation that does not know
+about jobs still sees the right numbers: deferring changes how many kernels
+run, never a result.
+
+A job reads its inputs when it runs, so it keeps their device buffers (not
+the matrices) from the moment it is made; ``assign`` gives its target a new
+buffer rather than writing into the old one. The one thing written in place
+that a job reads is a layer's weights (``dense_forward`` reads W and b), so
+the optimiser steps first run every forward job still waiting.
+"""
+
+import weakref
+
+__all__ = ["Job", "Gather", "Grads", "SoftmaxForward"]
+
+
+class Job:
+    """A launch that fills ``outputs`` (CLMatrix objects without a buffer yet)."""
+
+    def __init__(self, backend, outputs):
+        self.backend = backend
+        # weak, so that a result nobody holds is freed (a job is not run for it)
+        self._outputs = [weakref.ref(M) for M in outputs]
+        for M in outputs:
+            M.job = self
+
+    def take(self):
+        """Give every output its buffer and detach the job: the caller launches.
+
+        Returns the outputs, each a CLMatrix, or a scratch one where the result
+        was dropped (a kernel still needs somewhere to write).
+        """
+        outputs = []
+        for ref, shape in zip(self._outputs, self.shapes):
+            M = ref()
+            if M is None:
+                M = self.backend._new(*shape)
+            else:
+                M.job = None
+                M.buf = self.backend._new(*shape).buf
+            outputs.append(M)
+        return outputs
+
+    def run(self):
+        """Compute the outputs with this job's own kernel."""
+        self.launch(*self.take())
+
+
+class Gather(Job):
+    """Rows ``idx`` of the data set at ``source``: a batch, read in place."""
+
+    def __init__(self, backend, source, idx, out):
+        self.source, self.idx = source, idx           # buffers: the data set and int32 rows
+        self.shapes = [out.shape]
+        super().__init__(backend, [out])
+
+    def launch(self, out):
+        rows, cols = out.shape
+        self.backend._launch_rows("take_rows", rows, cols, rows, cols, self.source, self.idx,
+                                  out.buf)
+
+
+class Grads(Job):
+    """(dW, db) = ((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta) of a dense layer."""
+
+    def __init__(self, backend, delta, a_prev_rows, m, dW, db):
+        self.delta = delta                            # buffer of the layer's delta
+        self.a_prev = a_prev_rows                     # (buffer, index buffer, gather flag)
+        self.m = m
+        self.shapes = [dW.shape, db.shape]
+        super().__init__(backend, [dW, db])
+
+    def is_dW(self, M):
+        """Whether M is this job's dW (else its db)."""
+        return M is self._outputs[0]()
+
+    def launch(self, dW, db):
+        self.backend._dense_grads(self, dW, db)
+
+
+class SoftmaxForward(Job):
+    """(Z, softmax(Z)) with Z = A·Wᵀ + b: a softmax output layer, forwards.
+
+    It reads W and b, which the optimiser changes in place, so it waits in
+    the backend's list of forward jobs, which the optimiser steps run first.
+    """
+
+    def __init__(self, backend, A, W, b, k, Z, Act):
+        self.A, self.W, self.b, self.k = A, W, b, k   # buffers, read when the job runs
+        self.shapes = [Z.shape, Act.shape]
+        super().__init__(backend, [Z, Act])
+        backend._forward_jobs.append(self)
+
+    def wanted(self):
+        """Whether anyone still holds Z or A (else the job need never run)."""
+        return any(ref() is not None for ref in self._outputs)
+
+    def take(self):
+        self.backend._forward_jobs.remove(self)
+        return super().take()
+
+    def launch(self, Z, Act):
+        m, n = Z.shape
+        self.backend._launch_1d("dense_softmax", m, m, n, self.k, self.A, self.W, self.b,
+                                Z.buf, Act.buf)
