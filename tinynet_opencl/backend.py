@@ -169,8 +169,8 @@ class OpenCLBackend(Backend):
 
     # === Plumbing ===========================================================
 
-    def _new(self, rows, cols, what="result"):
-        """An uninitialised rows x cols matrix on the device."""
+    def _nbytes(self, rows, cols, what):
+        """The size of a rows x cols matrix; one too large for the device is an error."""
         nbytes = max(rows * cols, 1) * self._np_dtype.itemsize
         if nbytes > self._max_alloc:
             raise BackendError(
@@ -178,6 +178,16 @@ class OpenCLBackend(Backend):
                 "the largest buffer {} can hold ({:.1f} MiB)".format(
                     what, rows, cols, nbytes / 2**20, self.device.name.strip(),
                     self._max_alloc / 2**20))
+        return nbytes
+
+    def _later(self, rows, cols, what="result"):
+        """A matrix without a buffer yet, for a deferred result (the size is checked now)."""
+        self._nbytes(rows, cols, what)
+        return CLMatrix(None, rows, cols)
+
+    def _new(self, rows, cols, what="result"):
+        """An uninitialised rows x cols matrix on the device."""
+        nbytes = self._nbytes(rows, cols, what)
         try:
             buf = self._pool.allocate(nbytes)
         except (cl.Error, MemoryError) as error:
@@ -263,7 +273,7 @@ class OpenCLBackend(Backend):
             raise ShapeError("array() needs a list of rows (2-D), got {} dimension(s)".format(
                 host.ndim))
         rows_n, cols = host.shape
-        self._new(rows_n, cols, "uploaded")          # checks the size
+        self._nbytes(rows_n, cols, "uploaded")
         if host.size == 0:
             return self._new(rows_n, cols)
         try:
@@ -334,8 +344,7 @@ class OpenCLBackend(Backend):
         """M's rows `indices`, deferred: kernels that know it read them in place."""
         rows, cols = M.shape
         idx = self._row_indices(rows, indices)
-        self._new(idx.size, cols, "batch")                 # checks the size
-        C = CLMatrix(None, idx.size, cols)
+        C = self._later(idx.size, cols, "batch")
         if C.size:
             Gather(self, M.buf, self._index_buffer(idx), C)
         else:
@@ -348,8 +357,7 @@ class OpenCLBackend(Backend):
             return super().take_rows_pair(X, T, indices)
         idx = self._row_indices(X.shape[0], indices, "take_rows_pair")
         (_, cx), (_, ct) = X.shape, T.shape
-        self._new(idx.size, cx, "batch"), self._new(idx.size, ct, "batch targets")
-        CX, CT = CLMatrix(None, idx.size, cx), CLMatrix(None, idx.size, ct)
+        CX, CT = self._later(idx.size, cx, "batch"), self._later(idx.size, ct, "batch targets")
         if not idx.size:
             CX.buf, CT.buf = self._new(0, cx).buf, self._new(0, ct).buf
             return CX, CT
@@ -640,8 +648,7 @@ class OpenCLBackend(Backend):
             raise ShapeError("dense_forward: input {}, weights {}, bias {} do not fit".format(
                 A.shape, W.shape, b.shape))
         if name == "softmax" and n <= SOFTMAX_FUSED_MAX:      # an output layer: deferred
-            self._new(m, n, "Z")                                # checks the size
-            Z, Act = CLMatrix(None, m, n), CLMatrix(None, m, n)
+            Z, Act = self._later(m, n, "Z"), self._later(m, n, "activation")
             SoftmaxForward(self, A.buf, W.buf, b.buf, k, Z, Act)
             return Z, Act
         Z, Act = self._new(m, n, "Z"), self._new(m, n, "activation")
@@ -674,8 +681,7 @@ class OpenCLBackend(Backend):
         if m != m2:
             raise ShapeError("dense_grads: delta {} and input {} differ in rows".format(
                 delta.shape, A_prev.shape))
-        self._new(n_out, n_in, "dW")                            # checks the size
-        dW, db = CLMatrix(None, n_out, n_in), CLMatrix(None, 1, n_out)
+        dW, db = self._later(n_out, n_in, "dW"), self._later(1, n_out, "db")
         Grads(self, delta.buf, self._rows(A_prev), m, dW, db)
         return dW, db
 
