@@ -30,6 +30,10 @@ or ``take_rows_pair`` is read in place by the kernels that use it;
 layer's forward pass is computed inside its cross-entropy kernel. Anything
 else that reads such a result computes it first, with its own launch. A
 training step of a two-layer MLP is therefore 5 launches, batch included.
+``dense_grads_step`` also writes the stepped weights to a transposed copy
+(``CLMatrix.t``), which the next forward pass reads along rows
+(``dense_forward_t``: on pocl about twice as fast as reading W along k);
+any other write of W drops the copy.
 ``launches`` counts the kernels (and device copies and fills) queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
@@ -75,15 +79,18 @@ class CLMatrix:
     """A matrix on the device: ``buf`` (a pyopencl Buffer) and ``shape``.
 
     ``job`` is set while the matrix is a deferred result (``deferred``):
-    reading ``buf`` then computes it first.
+    reading ``buf`` then computes it first.  ``t`` is a transposed copy kept
+    by ``dense_grads_step`` for a layer's weights (None where there is none:
+    any other write to the matrix drops it).
     """
 
-    __slots__ = ("_buf", "shape", "job", "__weakref__")
+    __slots__ = ("_buf", "shape", "job", "t", "__weakref__")
 
     def __init__(self, buf, rows, cols):
         self._buf = buf
         self.shape = (rows, cols)
         self.job = None
+        self.t = None
 
     @property
     def buf(self):
@@ -182,7 +189,8 @@ class OpenCLBackend(Backend):
 
     def _later(self, rows, cols, what="result"):
         """A matrix without a buffer yet, for a deferred result (the size is checked now)."""
-        self._nbytes(rows, cols, what)
+        if rows * cols * self._np_dtype.itemsize > self._max_alloc:
+            self._nbytes(rows, cols, what)                      # raises, naming it
         return CLMatrix(None, rows, cols)
 
     def _new(self, rows, cols, what="result"):
@@ -323,7 +331,7 @@ class OpenCLBackend(Backend):
         """dst takes src's values (and shape, like the reference) in a new buffer:
         a deferred job that read dst's old buffer still finds what it read."""
         fresh = self.copy(src)
-        dst.buf, dst.shape, dst.job = fresh.buf, fresh.shape, None
+        dst.buf, dst.shape, dst.job, dst.t = fresh.buf, fresh.shape, None, None
 
     def _row_indices(self, rows, indices, op="take_rows"):
         """The indices as int32 on the host, negative ones counted from the end."""
@@ -579,6 +587,7 @@ class OpenCLBackend(Backend):
             for step in group:
                 matrices, (l2, l1) = step[:n_buffers], step[n_buffers:]
                 self._same(name, *matrices)
+                matrices[0].t = None                # written here: a copy of Wᵀ is stale
                 args += [M.buf for M in matrices] + [matrices[0].size, l2, l1]
                 work += -(-matrices[0].size // self.vector_width)
             stand_in = group[0][0].buf
@@ -589,28 +598,33 @@ class OpenCLBackend(Backend):
     def _step_layers(self, steps, n_buffers, fused):
         """Launch dense_grads_step for each layer whose (W, dW) and (b, db) are
         both in `steps` with a deferred gradient; returns the other steps."""
-        pairs, rest = {}, []
+        g = n_buffers - 1                       # where the gradient is in a step
+        rest, halves = [], {}                   # halves: job -> the step seen first
         for step in steps:
-            G = step[n_buffers - 1]
-            job = G.job
-            if type(job) is Grads:
-                pairs.setdefault(job, [None, None])[0 if job.is_dW(G) else 1] = step
-            else:
+            job = step[g].job
+            if type(job) is not Grads:
                 rest.append(step)
-        for job, (w_step, b_step) in pairs.items():
-            if w_step is None or b_step is None or b_step[-2:] != (0.0, 0.0):
-                rest += [step for step in (w_step, b_step) if step is not None]
                 continue
-            W, state_w = w_step[0], list(w_step[1:n_buffers - 1])
-            b, state_b = b_step[0], list(b_step[1:n_buffers - 1])
-            self._same("dense_grads_step", W, *state_w, w_step[n_buffers - 1])
-            self._same("dense_grads_step", b, *state_b, b_step[n_buffers - 1])
-            S1, S2 = (state_w + [W, W])[:2]
-            S1b, S2b = (state_b + [b, b])[:2]
-            opt, lr, h1, h2, eps, c1, c2 = fused
-            l2, l1 = w_step[-2:]
-            self._grads_launch("dense_grads_step", job, W, b.buf, S1.buf, S2.buf, S1b.buf,
-                               S2b.buf, opt, lr, h1, h2, eps, c1, c2, l2, l1)
+            other = halves.pop(job, None)
+            if other is None:
+                halves[job] = step
+                continue
+            w_step, b_step = (other, step) if job.is_dW(other[g]) else (step, other)
+            if b_step[-2] or b_step[-1]:        # a penalised bias: not what the kernel does
+                rest += [w_step, b_step]
+                continue
+            W, b = w_step[0], b_step[0]
+            state = [M.buf for M in w_step[1:g]] + [W.buf] * (4 - n_buffers)
+            state_b = [M.buf for M in b_step[1:g]] + [b.buf] * (4 - n_buffers)
+            if any(M.shape != W.shape for M in w_step[1:g + 1]) or any(
+                    M.shape != b.shape for M in b_step[1:g + 1]):
+                raise ShapeError("dense_grads_step: parameters, state and gradients differ "
+                                 "in shape")
+            if W.t is None:                     # the step keeps Wᵀ from now on
+                W.t = self._new(W.shape[1], W.shape[0], "transposed weights")
+            self._grads_launch("dense_grads_step", job, W, b.buf, state[0], state[1],
+                               state_b[0], state_b[1], *fused, *w_step[-2:], W.t.buf, 1)
+        rest += halves.values()
         return rest
 
     def sgd_steps(self, steps, lr):
@@ -655,6 +669,12 @@ class OpenCLBackend(Backend):
         if name == "softmax":
             self._nt(A, W, b, -1, alpha, Z, Z)
             self._launch_1d("softmax_rows", m, m, n, Z.buf, Act.buf)
+        elif W.t is not None and n >= self._block_cols:
+            # through Wᵀ (kept by dense_grads_step): read along rows, as matmul_nn
+            a, a_idx, a_gather = self._rows(A)
+            self._launch_2d("dense_forward_t", -(-n // self._block_cols),
+                            -(-m // kernels.BLOCK_ROWS), m, n, k, a, W.t.buf, 1.0, Z.buf,
+                            a_idx, a_gather, b.buf, kind, alpha, Act.buf)
         else:
             self._nt(A, W, b, kind, alpha, Z, Act)
         return Z, Act

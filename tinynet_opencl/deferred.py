@@ -111,7 +111,10 @@ class SoftmaxForward(Job):
         self.A, self.W, self.b, self.k = A, W, b, k   # buffers, read when the job runs
         self.shapes = [Z.shape, Act.shape]
         super().__init__(backend, [Z, Act])
-        backend._forward_jobs.append(self)
+        waiting = backend._forward_jobs
+        if len(waiting) >= 8:                         # forward passes nobody read: forget them
+            waiting[:] = [job for job in waiting if job.wanted()]
+        waiting.append(self)
 
     def wanted(self):
         """Whether anyone still holds Z or A (else the job need never run)."""
