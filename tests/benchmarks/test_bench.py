@@ -11,8 +11,9 @@ the device's estimated peak.  Sizes and the caps on the python backend are
 documented in ``tinynet.benchmarks.cases`` (n ≤ 256 for the square product,
 width ≤ 512 for the batch-32 shapes and the Dense step: larger calls take
 more than ~2 s in pure Python).  References: ``ref-numpy`` (NumPy float32,
-skipped without NumPy) and ``ref-naive`` (a per-neuron pure-Python network,
-``tinynet.benchmarks.naive``).
+skipped without NumPy), and in the epoch groups ``ref-tutorial`` (a per-neuron
+pure-Python network in the tutorials' idioms, ``tinynet.benchmarks.tutorial``)
+and ``ref-naive`` (a careful per-neuron network, ``tinynet.benchmarks.naive``).
 """
 
 import pytest
@@ -55,7 +56,8 @@ def test_dense_step(bench_case, case):
 
 @pytest.mark.bench_group("epoch_digits")
 def test_epoch_digits(bench_case, case):
-    """One epoch of the 16×16 digits MLP (1600 samples), with the naive per-neuron reference."""
+    """One epoch of the 16×16 digits MLP (1600 samples), with the per-neuron references
+    (ref-tutorial, ref-naive) of the speed target."""
     bench_case(case)
 
 

@@ -54,11 +54,12 @@ def test_bench_from_json_prints_tables_and_markdown(tmp_path, capsys):
 
 def test_bench_times_the_boston_epoch_and_draws_charts(tmp_path, capsys):
     folder = tmp_path / "charts"
-    assert main(["bench", "--groups", "epoch_boston,matmul", "--backends", "python,ref-naive",
+    assert main(["bench", "--groups", "epoch_boston,matmul",
+                 "--backends", "python,ref-naive,ref-tutorial",
                  "--rounds", "1", "--svg", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "epoch: Boston regression" in out and "samples/s" in out
-    assert "ref-naive" in out and "ref-peak CPU float64" in out
+    assert "ref-naive" in out and "ref-tutorial" in out and "ref-peak CPU float64" in out
     for name in ("bench_epoch_boston.svg", "bench_matmul.svg"):
         ET.parse(str(folder / name))             # well-formed SVG
 

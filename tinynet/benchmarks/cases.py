@@ -3,7 +3,8 @@
 A ``Case`` is one row of the report: a group (the workload), an
 implementation (a tinynet backend or a reference: ``ref-numpy``,
 ``ref-numpy-1t`` (the same with NumPy's BLAS on one thread), ``ref-naive``,
-``ref-tinygrad``) and a size.  ``case.prepare()`` builds the data and returns a ``Prepared`` with
+``ref-tutorial`` (the two per-neuron pure-Python networks), ``ref-tinygrad``) and
+a size.  ``case.prepare()`` builds the data and returns a ``Prepared`` with
 
 * ``run()``: the timed call; it synchronises a device backend before it
   returns (``machine.synchronise``), so a timer around it is honest;
@@ -41,7 +42,9 @@ __all__ = ["GROUPS", "SIZES", "BATCH", "PYTHON_MAX", "QUICK_PYTHON_MAX", "FIT_EP
 
 SIZES = (16, 32, 64, 128, 256, 512, 1024)
 BATCH = 32
-REFS = ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tinygrad")
+REFS = ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tutorial", "ref-tinygrad")
+#: The per-neuron pure-Python references (standard library only, always available).
+PER_NEURON_REFS = ("ref-naive", "ref-tutorial")
 #: The NumPy references: default BLAS threads, and one thread.
 NUMPY_REFS = ("ref-numpy", "ref-numpy-1t")
 
@@ -69,9 +72,10 @@ GROUPS = {
     "dense_step": ("Dense n→n sigmoid: forward + backward + SGD update, batch 32", "width n",
                    ("ref-numpy", "ref-numpy-1t"), "flops"),
     "epoch_digits": ("epoch: digits MLP 256→64 sigmoid→10 softmax, 1600 samples, batch 32",
-                     "", ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tinygrad"), "samples"),
+                     "", ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tutorial", "ref-tinygrad"),
+                     "samples"),
     "epoch_boston": ("epoch: Boston regression 12→32 sigmoid→1, 506 samples, batch 32", "",
-                     ("ref-numpy", "ref-numpy-1t", "ref-naive"), "samples"),
+                     ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tutorial"), "samples"),
     "fit_demo": ("fit: README demo 256→64→10, momentum lr 0.05, {} of 10 epochs "
                  "(4649 digits + validation)", "", ("ref-numpy", "ref-numpy-1t"), "samples"),
 }
@@ -113,7 +117,7 @@ class Case:
             raise Unavailable(why)
         if self.impl in NUMPY_REFS:
             impl = _numpy_impl()
-        elif self.impl in ("ref-naive", "ref-tinygrad"):
+        elif self.impl in PER_NEURON_REFS + ("ref-tinygrad",):
             impl = None
         else:
             impl = get_backend(self.impl)
@@ -129,7 +133,7 @@ class Case:
         """What the report needs besides the timing: names, dtype, device, peak."""
         info = {"group": self.group, "title": self.title, "impl": self.impl, "size": self.size,
                 "reference": self.impl in REFS}
-        if self.impl in ("ref-naive", "python"):
+        if self.impl in PER_NEURON_REFS + ("python",):
             dtype, device, peak = "float64", "CPU", machine.cpu_peak("float64")
         elif self.impl == "ref-numpy":
             dtype, device, peak = "float32", "CPU", machine.cpu_peak("float32")
@@ -151,7 +155,7 @@ class Case:
 @functools.lru_cache(maxsize=None)
 def unavailable(impl):
     """Why ``impl`` cannot run here (a line), or None when it can."""
-    if impl == "ref-naive":
+    if impl in PER_NEURON_REFS:
         return None
     if impl in NUMPY_REFS:
         try:
@@ -434,9 +438,12 @@ def _epoch_setup(kind):
         rng = random.Random("bench-shuffle")
         order = list(range(n))
         launches = None
-        if case.impl == "ref-naive":
-            from .naive import NaiveNetwork
-            net = NaiveNetwork(sizes, ["sigmoid", output], loss=loss, seed=0)
+        if case.impl in PER_NEURON_REFS:
+            if case.impl == "ref-naive":
+                from .naive import NaiveNetwork as PerNeuron
+            else:
+                from .tutorial import TutorialNetwork as PerNeuron
+            net = PerNeuron(sizes, ["sigmoid", output], loss=loss, seed=0)
             initial = net.mean_loss(X, T)
 
             def run():

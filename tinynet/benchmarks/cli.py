@@ -7,10 +7,10 @@ tests/benchmarks times the same cases with more rounds; ``--from-json``
 turns its ``--benchmark-json`` file into the same tables.
 
 By default it is quick: 3 rounds, at most about 2 s per case (a call longer
-than half that is timed once, except the digits epoch of python and ref-naive,
-three times, for the speed target), and the python backend only up to the
-``QUICK_PYTHON_MAX`` sizes; ``--full`` runs the python backend over the whole
-sweep of the pytest suite.
+than half that is timed once, except the digits epoch of python, ref-naive and
+ref-tutorial, three times each, for the speed target), and the python backend
+only up to the ``QUICK_PYTHON_MAX`` sizes; ``--full`` runs the python backend
+over the whole sweep of the pytest suite.
 """
 
 import statistics
@@ -31,7 +31,8 @@ def add_arguments(parser):
                         help="comma-separated groups (default all): " + ", ".join(_group_names()))
     parser.add_argument("--backends", default="",
                         help="comma-separated backends and references (default: all registered "
-                             "backends, ref-numpy, ref-numpy-1t, ref-naive, ref-tinygrad)")
+                             "backends, ref-numpy, ref-numpy-1t, ref-naive, ref-tutorial, "
+                             "ref-tinygrad)")
     parser.add_argument("--fit-epochs", type=int, default=None,
                         help="epochs of the README demo fit to time (default 1 of its 10)")
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG chart per group to DIR")
@@ -90,8 +91,9 @@ def measure(case, rounds=3, budget=2.0, min_calls=1):
     return record
 
 
-#: Cases timed at least this many times even when slow: the speed target's pair.
-MIN_CALLS = {("epoch_digits", "python"): 3, ("epoch_digits", "ref-naive"): 3}
+#: Cases timed at least this many times even when slow: the speed target's rows.
+MIN_CALLS = {("epoch_digits", "python"): 3, ("epoch_digits", "ref-naive"): 3,
+             ("epoch_digits", "ref-tutorial"): 3}
 
 
 def run(args, out=None, err=None):

@@ -26,7 +26,8 @@ from .cases import GROUPS, SWEEPS
 __all__ = ["results_from_pytest_json", "text_report", "markdown_report", "write_svgs", "crossover",
            "speed_target", "launch_lines"]
 
-#: The pure-Python speed target of the core issue (CPython 3.11, digits MLP).
+#: The pure-Python speed target of the core issue (CPython 3.11, digits MLP): samples/s,
+#: and the ratio to a naive per-neuron implementation timed in the same run.
 TARGET_SAMPLES_PER_S = 800
 TARGET_VS_NAIVE = 2.0
 
@@ -92,8 +93,19 @@ def crossover(results, impl="opencl", group="dense_step"):
     return answer
 
 
+#: The per-neuron references of the speed target, in report order: (impl, label, what
+#: the 2× means).  The tutorial-style network is the issue's target: it is the code the
+#: issue calibrated "≥ 2× a naive implementation" on (typical tutorial code, ~23.3 M
+#: instructions per sample on CPython 3.11); the careful one is a stricter comparison.
+PER_NEURON_REFS = (
+    ("ref-tutorial", "the tutorial-style per-neuron network", "target ≥ {:g}×", "  [the issue's target]"),
+    ("ref-naive", "the careful per-neuron network", "≥ {:g}×, stricter than the issue's target", ""),
+)
+
+
 def speed_target(results):
-    """Lines about the pure-Python target: ≥ 800 samples/s and ≥ 2× the naive network."""
+    """Lines about the pure-Python target: ≥ 800 samples/s, and the ratio to each
+    per-neuron reference that ran (target ≥ 2× the tutorial-style one)."""
     rows = {r["impl"]: r for r in results if r["group"] == "epoch_digits"}
     if "python" not in rows:
         return []
@@ -103,12 +115,14 @@ def speed_target(results):
              "{:,.0f} samples/s (target ≥ {}): {}".format(
                  platform.python_version(), rate, TARGET_SAMPLES_PER_S,
                  "met" if rate >= TARGET_SAMPLES_PER_S else "NOT met")]
-    if "ref-naive" in rows:
-        ratio = rows["ref-naive"]["seconds"] / py["seconds"]
-        lines.append("  tinynet python is {:.2f}× the naive per-neuron network ({:,.0f} samples/s) "
-                     "(target ≥ {:g}×): {}".format(
-                         ratio, rows["ref-naive"]["samples"] / rows["ref-naive"]["seconds"],
-                         TARGET_VS_NAIVE, "met" if ratio >= TARGET_VS_NAIVE else "NOT met"))
+    for impl, label, goal, note in PER_NEURON_REFS:
+        if impl not in rows:
+            continue
+        ref = rows[impl]
+        ratio = ref["seconds"] / py["seconds"]
+        lines.append("  tinynet python is {:.2f}× {} ({:,.0f} samples/s) ({}): {}{}".format(
+            ratio, label, ref["samples"] / ref["seconds"], goal.format(TARGET_VS_NAIVE),
+            "met" if ratio >= TARGET_VS_NAIVE else "NOT met", note))
     return lines
 
 
