@@ -370,33 +370,6 @@ def test_deferred_results_keep_the_values_of_their_time(ocl):
     assert not host(ocl, a).any()
 
 
-def test_the_transposed_weights_follow_every_change_of_w(ocl):
-    """dense_grads_step keeps Wᵀ for the faster forward kernel; any other write of W
-    drops it, so the forward pass always uses the current weights."""
-    from tinynet.optim import make_optimizer
-    a, W, b = ocl.array(rand((32, 256), 1)), ocl.array(rand((64, 256), 2)), ocl.array(rand((1, 64), 3))
-    opt = make_optimizer("momentum", 0.1)
-
-    def forward_matches():
-        got = host(ocl, ocl.dense_forward(a, W, b, "tanh")[1])
-        want = np.tanh(host(ocl, a) @ host(ocl, W).T + host(ocl, b))
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=2e-6 * 256)
-
-    forward_matches()
-    assert W.t is None
-    for _ in range(2):
-        dW, db = ocl.dense_grads(ocl.array(rand((32, 64), 4)), a)
-        opt.step(ocl, [("W", W, dW, True), ("b", b, db, False)])
-        np.testing.assert_array_equal(host(ocl, W.t), host(ocl, W).T)
-        forward_matches()
-    ocl.assign(W, ocl.array(rand((64, 256), 5)))
-    assert W.t is None
-    forward_matches()
-    opt.step(ocl, [("W", W, ocl.array(rand((64, 256), 6)), True)])   # a stored gradient
-    assert W.t is None
-    forward_matches()
-
-
 def test_launches_per_training_batch(ocl):
     from tinynet import Dense, Network
     from tinynet.optim import make_optimizer

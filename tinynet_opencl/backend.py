@@ -30,10 +30,6 @@ or ``take_rows_pair`` is read in place by the kernels that use it;
 layer's forward pass is computed inside its cross-entropy kernel. Anything
 else that reads such a result computes it first, with its own launch. A
 training step of a two-layer MLP is therefore 5 launches, batch included.
-``dense_grads_step`` also writes the stepped weights to a transposed copy
-(``CLMatrix.t``), which the next forward pass reads along rows
-(``dense_forward_t``: on pocl about twice as fast as reading W along k);
-any other write of W drops the copy.
 ``launches`` counts the kernels (and device copies and fills) queued so far.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
@@ -79,18 +75,15 @@ class CLMatrix:
     """A matrix on the device: ``buf`` (a pyopencl Buffer) and ``shape``.
 
     ``job`` is set while the matrix is a deferred result (``deferred``):
-    reading ``buf`` then computes it first.  ``t`` is a transposed copy kept
-    by ``dense_grads_step`` for a layer's weights (None where there is none:
-    any other write to the matrix drops it).
+    reading ``buf`` then computes it first.
     """
 
-    __slots__ = ("_buf", "shape", "job", "t", "__weakref__")
+    __slots__ = ("_buf", "shape", "job", "__weakref__")
 
     def __init__(self, buf, rows, cols):
         self._buf = buf
         self.shape = (rows, cols)
         self.job = None
-        self.t = None
 
     @property
     def buf(self):
@@ -331,7 +324,7 @@ class OpenCLBackend(Backend):
         """dst takes src's values (and shape, like the reference) in a new buffer:
         a deferred job that read dst's old buffer still finds what it read."""
         fresh = self.copy(src)
-        dst.buf, dst.shape, dst.job, dst.t = fresh.buf, fresh.shape, None, None
+        dst.buf, dst.shape, dst.job = fresh.buf, fresh.shape, None
 
     def _row_indices(self, rows, indices, op="take_rows"):
         """The indices as int32 on the host, negative ones counted from the end."""
@@ -587,7 +580,6 @@ class OpenCLBackend(Backend):
             for step in group:
                 matrices, (l2, l1) = step[:n_buffers], step[n_buffers:]
                 self._same(name, *matrices)
-                matrices[0].t = None                # written here: a copy of Wᵀ is stale
                 args += [M.buf for M in matrices] + [matrices[0].size, l2, l1]
                 work += -(-matrices[0].size // self.vector_width)
             stand_in = group[0][0].buf
@@ -620,10 +612,8 @@ class OpenCLBackend(Backend):
                     M.shape != b.shape for M in b_step[1:g + 1]):
                 raise ShapeError("dense_grads_step: parameters, state and gradients differ "
                                  "in shape")
-            if W.t is None:                     # the step keeps Wᵀ from now on
-                W.t = self._new(W.shape[1], W.shape[0], "transposed weights")
             self._grads_launch("dense_grads_step", job, W, b.buf, state[0], state[1],
-                               state_b[0], state_b[1], *fused, *w_step[-2:], W.t.buf, 1)
+                               state_b[0], state_b[1], *fused, *w_step[-2:])
         rest += halves.values()
         return rest
 
@@ -669,12 +659,6 @@ class OpenCLBackend(Backend):
         if name == "softmax":
             self._nt(A, W, b, -1, alpha, Z, Z)
             self._launch_1d("softmax_rows", m, m, n, Z.buf, Act.buf)
-        elif W.t is not None and n >= self._block_cols:
-            # through Wᵀ (kept by dense_grads_step): read along rows, as matmul_nn
-            a, a_idx, a_gather = self._rows(A)
-            self._launch_2d("dense_forward_t", -(-n // self._block_cols),
-                            -(-m // kernels.BLOCK_ROWS), m, n, k, a, W.t.buf, 1.0, Z.buf,
-                            a_idx, a_gather, b.buf, kind, alpha, Act.buf)
         else:
             self._nt(A, W, b, kind, alpha, Z, Act)
         return Z, Act

@@ -140,7 +140,7 @@ _OUTER_TEMPLATE = r"""
    Rows past M are clamped for reading and not written; a block that sticks
    out past column N is done one entry at a time.  Results leave through
    STORE_V (VW entries from C[at]) and STORE_S (one entry), defined above
-   the kernel: plain writes to C, an optimiser step, or bias and g(z).
+   the kernel: plain writes to C, or an optimiser step.
    $EXTRA */
 __kernel void $NAME(const int M, const int N, const int K,
                     __global const real *A, __global const real *B,
@@ -203,22 +203,18 @@ _STORE_C = r"""
 
 
 def _outer(name, math, a_layout, args="", ones=0, ones_column="", epilogue="", extra="",
-           a_gather=False, b_gather=False, store=_STORE_C):
+           b_gather=False, store=_STORE_C):
     """One kernel from the template; a_layout "NN" reads A (M,K), "TN" A (K,M).
 
-    a_gather, b_gather: A's rows (NN) or B's rows may be a gathered batch
-    (arguments a_idx, a_gather and b_idx, b_gather).
+    b_gather: B's rows may be a gathered batch (arguments b_idx, b_gather).
     store: the STORE_V / STORE_S definitions the results leave through.
     """
-    a_row, a_step = {"NN": ("(size_t)K * (", "1"), "TN": ("(", "M")}[a_layout]
+    a_row, a_step = {"NN": ("(size_t)K * ", "1"), "TN": ("", "M")}[a_layout]
     b_row = "row_at(b_idx, b_gather, k)" if b_gather else "(size_t)k"
-    if a_gather:
-        a_row = "(size_t)K * row_at(a_idx, a_gather, "
-        args = ", __global const int *a_idx, const int a_gather" + args
     if b_gather:
         args = ", __global const int *b_idx, const int b_gather" + args
     text = store + _OUTER_TEMPLATE
-    for key, value in (("$NAME", name), ("$MATH", math), ("$A_ROW(", a_row),
+    for key, value in (("$NAME", name), ("$MATH", math), ("$A_ROW", a_row),
                        ("$A_STEP", a_step), ("$B_ROW(k)", b_row),
                        ("$ARGS", args), ("$ONES_COLUMN", ones_column),
                        ("$ONES", str(ones)), ("$EPILOGUE", epilogue),
@@ -276,42 +272,7 @@ BACKPROP_DELTA = _outer(
             C[at] *= act_grad(kind, Z[at], Act[at], slope);
         }""")
 
-#: A dense layer's forward results: z = value + b[j], then Z and Act = g(z).
-_STORE_FORWARD = r"""
-inline void forward_v(const realV c, const size_t at, const int N, __global const real *bias,
-                      const int kind, const real slope, __global real *Z, __global real *Act)
-{
-    const realV z = c + *(const __global realVu *)(bias + at % N);
-    *(__global realVu *)(Z + at) = z;
-    *(__global realVu *)(Act + at) = act_v(kind, z, slope);
-}
-
-inline void forward_s(const real c, const size_t at, const int N, __global const real *bias,
-                      const int kind, const real slope, __global real *Z, __global real *Act)
-{
-    const real z = c + bias[at % N];
-    Z[at] = z;
-    Act[at] = act(kind, z, slope);
-}
-#define STORE_V(at, value) forward_v((value), (at), N, bias, kind, slope, C, Act)
-#define STORE_S(at, value) forward_s((value), (at), N, bias, kind, slope, C, Act)
-"""
-
-DENSE_FORWARD_T = _outer(
-    "dense_forward_t",
-    "The forward pass of a dense layer through a transposed copy of W:\n"
-    "     C = Z = A.B + b,  Act = g(Z);  A (M,K) the batch, B = W^T (K,N).\n"
-    "   The same numbers as dense_forward, but B is read along its rows, as in\n"
-    "   matmul_nn, which is faster than reading W along k (dense_grads_step\n"
-    "   keeps W^T up to date).  With a_gather, row i of A is row a_idx[i] of\n"
-    "   the data set.",
-    "NN",
-    args=", __global const real *bias, const int kind, const real slope, __global real *Act",
-    a_gather=True,
-    store=_STORE_FORWARD)
-
-PRODUCTS = (MATMUL_NAIVE + MATMUL_NN + MATMUL_TN + DENSE_GRADS + BACKPROP_DELTA
-            + DENSE_FORWARD_T)
+PRODUCTS = (MATMUL_NAIVE + MATMUL_NN + MATMUL_TN + DENSE_GRADS + BACKPROP_DELTA)
 
 DENSE_FORWARD = r"""
 /* C = A.W^T (+ b) and, when kind >= 0, Act = g(C): the forward pass of a
@@ -859,14 +820,6 @@ inline void step_v(const int opt, realV g, __global realVu *p, __global realVu *
     }
 }
 
-/* WT[j][i] = W[i][j] for the n weights W[at ..] just stepped (W is M x N) */
-inline void transpose_into(__global real *WT, __global const real *W, const size_t at,
-                           const int n, const int M, const int N)
-{
-    const int i = at / N, j = at % N;
-    for (int q = 0; q < n; ++q) WT[(size_t)(j + q) * M + i] = W[at + q];
-}
-
 inline void step_s(const int opt, real g, __global real *p, __global real *s1,
                    __global real *s2, const real l2, const real l1, const real lr,
                    const real h1, const real h2, const real eps, const real bc1, const real bc2)
@@ -894,8 +847,7 @@ _STORE_STEP = r"""
 #define HYPER l2, l1, lr, h1, h2, eps, bc1, bc2
 #define STORE_V(at, g) step_v(opt, (g), (__global realVu *)(C + (at)), \
                               (__global realVu *)(S1 + (at)), (__global realVu *)(S2 + (at)), HYPER)
-#define STORE_S(at, g) { step_s(opt, (g), C + (at), S1 + (at), S2 + (at), HYPER); \
-                         if (has_t) transpose_into(WT, C, (at), 1, M, N); }
+#define STORE_S(at, g) step_s(opt, (g), C + (at), S1 + (at), S2 + (at), HYPER)
 #define STORE_B(i, g) step_s(opt, (g), Pb + (i), S1b + (i), S2b + (i), (real)0, (real)0, \
                              lr, h1, h2, eps, bc1, bc2)
 """
@@ -908,23 +860,15 @@ DENSE_GRADS_STEP = STEP_FUNCTIONS + _outer(
     "   (A = delta (K,M), B = A_prev (K,N), alpha = 1/K), and each entry of\n"
     "   g goes into step_v / step_s for its weight in C = W (M,N) or its bias\n"
     "   in Pb, with the optimiser state S1, S2 (W's) and S1b, S2b (b's).\n"
-    "   The penalties l2, l1 apply to W, not to b.  With has_t, the stepped\n"
-    "   weights are also written to WT = W^T (for dense_forward_t).",
+    "   The penalties l2, l1 apply to W, not to b.",
     "TN",
     args=", __global real *Pb, __global real *S1, __global real *S2, __global real *S1b,"
          " __global real *S2b, const int opt, const real lr, const real h1, const real h2,"
-         " const real eps, const real bc1, const real bc2, const real l2, const real l1,"
-         " __global real *WT, const int has_t",
+         " const real eps, const real bc1, const real bc2, const real l2, const real l1",
     b_gather=True,
     ones=1,
     ones_column=_BIAS_COLUMN,
     store=_STORE_STEP,
-    epilogue=r"""/* a whole block: copy it into WT, column by column (its rows are
-       consecutive there) */
-    if (has_t && j0 + 2 * VW <= N)
-        for (int j = j0; j < j0 + 2 * VW; ++j)
-            for (int i = i0; i < min(i0 + 6, M); ++i)
-                WT[(size_t)j * M + i] = C[(size_t)i * N + j];""",
     extra="The block that holds column N (which does not exist in B) steps b.") + "#undef HYPER\n"
 
 # === Randomness ==============================================================
