@@ -792,55 +792,39 @@ MULTI_STEPS = (
 
 # === Gradient and optimiser step in one kernel ===============================
 
+#: One optimiser step, written once and made for VW entries (step_v) and one (step_s).
+_STEP_FUNCTION = r"""
+inline void {name}(const int opt, {T} g, __global {P} *p, __global {P} *s1,
+                   __global {P} *s2, const real l2, const real l1, const real lr,
+                   const real h1, const real h2, const real eps, const real bc1, const real bc2)
+{{
+    const {T} w = *p;
+    g = {penalised}(g, w, l2, l1);
+    if (opt == 0) {{
+        *p = w - lr * g;
+    }} else if (opt == 1) {{
+        const {T} v = h1 * *s1 - lr * g;
+        *s1 = v;
+        *p = w + v;
+    }} else {{
+        const {T} m = h1 * *s1 + (1 - h1) * g;
+        const {T} v = h2 * *s2 + (1 - h2) * g * g;
+        *s1 = m;
+        *s2 = v;
+        *p = w - lr * (m * bc1) / (sqrt(v * bc2) + eps);
+    }}
+}}
+"""
+
 STEP_FUNCTIONS = r"""
 /* One optimiser step of the parameters at p (VW of them, or one), gradient g:
      opt 0, SGD:       p <- p - lr g'
      opt 1, momentum:  v <- h1 v - lr g';  p <- p + v          (s1 = v, h1 = mu)
      opt 2, Adam:      m <- h1 m + (1 - h1) g';  v <- h2 v + (1 - h2) g'^2;
                        p <- p - lr (m bc1) / (sqrt(v bc2) + eps) (s1 = m, s2 = v)
-   with g' = g + l2 p + l1 sign(p): the same arithmetic as the *_steps kernels. */
-inline void step_v(const int opt, realV g, __global realVu *p, __global realVu *s1,
-                   __global realVu *s2, const real l2, const real l1, const real lr,
-                   const real h1, const real h2, const real eps, const real bc1, const real bc2)
-{
-    const realV w = *p;
-    g = penalised_v(g, w, l2, l1);
-    if (opt == 0) {
-        *p = w - lr * g;
-    } else if (opt == 1) {
-        const realV v = h1 * *s1 - lr * g;
-        *s1 = v;
-        *p = w + v;
-    } else {
-        const realV m = h1 * *s1 + (1 - h1) * g;
-        const realV v = h2 * *s2 + (1 - h2) * g * g;
-        *s1 = m;
-        *s2 = v;
-        *p = w - lr * (m * bc1) / (sqrt(v * bc2) + eps);
-    }
-}
-
-inline void step_s(const int opt, real g, __global real *p, __global real *s1,
-                   __global real *s2, const real l2, const real l1, const real lr,
-                   const real h1, const real h2, const real eps, const real bc1, const real bc2)
-{
-    const real w = *p;
-    g = penalised(g, w, l2, l1);
-    if (opt == 0) {
-        *p = w - lr * g;
-    } else if (opt == 1) {
-        const real v = h1 * *s1 - lr * g;
-        *s1 = v;
-        *p = w + v;
-    } else {
-        const real m = h1 * *s1 + (1 - h1) * g;
-        const real v = h2 * *s2 + (1 - h2) * g * g;
-        *s1 = m;
-        *s2 = v;
-        *p = w - lr * (m * bc1) / (sqrt(v * bc2) + eps);
-    }
-}
-"""
+   with g' = g + l2 p + l1 sign(p): the same arithmetic as the *_steps kernels. */""" + (
+    _STEP_FUNCTION.format(name="step_v", T="realV", P="realVu", penalised="penalised_v")
+    + _STEP_FUNCTION.format(name="step_s", T="real", P="real", penalised="penalised"))
 
 #: Each gradient entry goes straight into the optimiser step of its weight.
 _STORE_STEP = r"""
