@@ -511,21 +511,23 @@ class OpenCLBackend(Backend):
         delta and, given a `correct` accumulator, counts the rows classified right.
 
         A softmax layer's deferred forward pass of a batch (up to FUSED_LOSS_ROWS
-        rows) is done in the same kernel (dense_softmax_cross_entropy).
+        rows) is done in the same kernel (softmax_cross_entropy with forward = 1).
         """
         self._same(name, Z, A, T)
         D = self._new(*A.shape)
         count = int(correct is not None)
         rows, cols = A.shape
         tail = (*self._rows(T), D.buf, acc.buf, count, (correct if count else acc).buf)
-        job = Z.job
-        if (name == "softmax_cross_entropy" and type(job) is SoftmaxForward
-                and A.job is job and rows <= FUSED_LOSS_ROWS):
-            Z, A = job.take()
-            self._reduce("dense_softmax_cross_entropy", rows, cols, job.k, job.A, job.W, job.b,
-                         Z.buf, A.buf, *tail)
-        else:
+        if name == "logistic_loss":
             self._reduce(name, rows, cols, Z.buf, A.buf, *tail)
+            return D
+        job = Z.job
+        if type(job) is SoftmaxForward and A.job is job and rows <= FUSED_LOSS_ROWS:
+            Z, A = job.take()
+            layer = (1, job.k, job.A, job.W, job.b)
+        else:
+            layer = (0, 0, Z.buf, Z.buf, Z.buf)           # stand-ins, not read
+        self._reduce(name, rows, cols, Z.buf, A.buf, *tail, *layer)
         return D
 
     def softmax_cross_entropy(self, Z, A, T, acc, correct=None):

@@ -14,9 +14,9 @@ result                      its own launch      computed instead, inside the ker
 ``dense_grads`` (dW, db)    ``dense_grads``     the optimiser step (``dense_grads_step``:
                                                 each gradient entry goes straight into the
                                                 update of its weight; it is never stored)
-``dense_forward`` with      ``dense_softmax``   ``softmax_cross_entropy``
-softmax (Z, A)                                  (``dense_softmax_cross_entropy``: forward,
-                                                softmax, loss, delta and count, one kernel)
+``dense_forward`` with      ``dense_softmax``   ``softmax_cross_entropy`` (with forward = 1:
+softmax (Z, A)                                  forward pass, softmax, loss, delta and count
+                                                in one kernel)
 ==========================  ==================  ===========================================
 
 A deferred result is a ``CLMatrix`` whose ``job`` is set. Reading its

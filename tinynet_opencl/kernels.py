@@ -594,7 +594,10 @@ __kernel void squared_error(const int rows, const int cols, const real scale,
    -log a_max (a_max >= 1/cols: never a log of 0): one log a row instead of
    an exp an entry.
    When count is 1, also correct += the rows classified right (count_correct
-   in the same launch). */
+   in the same launch).  When forward is 1, Z and Act are computed here first,
+   row by row, as dense_softmax does from A (rows, K), W (cols, K) and b: a
+   softmax layer's deferred forward pass done in the same launch (one
+   work-group: meant for a batch). */
 /* One row: returns its cross-entropy -sum_j t_j (z_j - log_sum), with
    log_sum = log sum_j exp z_j, and writes its delta d = a - t. */
 inline real cross_entropy_row(const __global real *z, const __global real *a,
@@ -610,44 +613,26 @@ inline real cross_entropy_row(const __global real *z, const __global real *a,
 }
 
 __kernel void softmax_cross_entropy(const int rows, const int cols,
-                                    __global const real *Z, __global const real *Act,
+                                    __global real *Z, __global real *Act,
                                     __global const real *T, __global const int *t_idx,
                                     const int t_gather, __global real *D,
                                     __global real *acc, const int count,
-                                    __global real *correct)
+                                    __global real *correct, const int forward,
+                                    const int K, __global const real *A,
+                                    __global const real *W, __global const real *b)
 {
     __local real part[LOCAL];
     real mine = 0, right = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL) {
         const size_t o = (size_t)i * cols;
-        const __global real *t = T + row_at(t_idx, t_gather, i) * cols;
-        if (count) right += row_correct(Act + o, t, cols);
-        int j_max = 0;
-        for (int j = 1; j < cols; ++j) if (Z[o + j] > Z[o + j_max]) j_max = j;
-        const real log_sum = Z[o + j_max] - log(Act[o + j_max]);
-        mine += cross_entropy_row(Z + o, Act + o, t, D + o, cols, log_sum);
-    }
-    add_loss_and_count(part, mine, acc, count, right, correct);
-}
-
-/* A softmax output layer and its cross-entropy in one launch (one work-group,
-   for a batch): Z = A.W^T + b and Act = softmax(Z) as dense_softmax, then
-   the loss, D = Act - T and the count as softmax_cross_entropy, each row by
-   the work-item that computed it. */
-__kernel void dense_softmax_cross_entropy(const int rows, const int cols, const int K,
-                                          __global const real *A, __global const real *W,
-                                          __global const real *b, __global real *Z,
-                                          __global real *Act,
-                                          __global const real *T, __global const int *t_idx,
-                                          const int t_gather, __global real *D,
-                                          __global real *acc, const int count,
-                                          __global real *correct)
-{
-    __local real part[LOCAL];
-    real mine = 0, right = 0;
-    for (int i = get_local_id(0); i < rows; i += LOCAL) {
-        const size_t o = (size_t)i * cols;
-        const real log_sum = dense_softmax_row(A + (size_t)i * K, W, b, cols, K, Z + o, Act + o);
+        real log_sum;
+        if (forward) {          /* the softmax layer's forward pass first, this row's */
+            log_sum = dense_softmax_row(A + (size_t)i * K, W, b, cols, K, Z + o, Act + o);
+        } else {
+            int j_max = 0;
+            for (int j = 1; j < cols; ++j) if (Z[o + j] > Z[o + j_max]) j_max = j;
+            log_sum = Z[o + j_max] - log(Act[o + j_max]);
+        }
         const __global real *t = T + row_at(t_idx, t_gather, i) * cols;
         if (count) right += row_correct(Act + o, t, cols);
         mine += cross_entropy_row(Z + o, Act + o, t, D + o, cols, log_sum);
