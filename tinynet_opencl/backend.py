@@ -182,8 +182,7 @@ class OpenCLBackend(Backend):
 
     def _later(self, rows, cols, what="result"):
         """A matrix without a buffer yet, for a deferred result (the size is checked now)."""
-        if rows * cols * self._np_dtype.itemsize > self._max_alloc:
-            self._nbytes(rows, cols, what)                      # raises, naming it
+        self._nbytes(rows, cols, what)
         return CLMatrix(None, rows, cols)
 
     def _new(self, rows, cols, what="result"):
@@ -526,7 +525,8 @@ class OpenCLBackend(Backend):
             Z, A = job.take()
             layer = (1, job.k, job.A, job.W, job.b)
         else:
-            layer = (0, 0, Z.buf, Z.buf, Z.buf)           # stand-ins, not read
+            stand_in = Z.buf                                # for A, W and b: not read
+            layer = (0, 0, stand_in, stand_in, stand_in)
         self._reduce(name, rows, cols, Z.buf, A.buf, *tail, *layer)
         return D
 
