@@ -79,3 +79,14 @@ def test_no_command_prints_help():
 def test_train_on_generated_sets(name, capsys):
     assert main(["train", "--data", name, "--layers", "4", "--activation", "tanh", "--epochs", "5"]) == 0
     assert "accuracy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["demo", "--epochs", "-1"], ["demo", "--hidden", "0"],
+                                  ["train", "--data", "iris", "--epochs", "0"],
+                                  ["train", "--data", "iris", "--batch-size", "x"]])
+def test_counts_must_be_positive_whole_numbers(args, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "expected a whole number of at least 1" in err and "Traceback" not in err

@@ -83,3 +83,10 @@ def test_unavailable_backend_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(backend_module._HOW_TO_GET, "missing", "pip install no-such-thing")
     with pytest.raises(BackendError, match="pip install no-such-thing"):
         get_backend("missing")
+
+
+@pytest.mark.parametrize("epochs", [0, -3, 2.5])
+def test_epochs_must_be_a_positive_whole_number(epochs):
+    net = Network([Dense(2, 1)], seed=0)
+    with pytest.raises(DataError, match="epochs must be a whole number of at least 1"):
+        net.fit([[0.0, 1.0]], [0.5], epochs=epochs, verbose=0)

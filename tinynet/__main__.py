@@ -26,6 +26,17 @@ class UserError(Exception):
 
 # === demo ===================================================================
 
+def _positive_int(text):
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a whole number of at least 1, got {!r}".format(text))
+    return value
+
+
 def cmd_demo(args):
     """Train the 16×16 digits network and show what it learned."""
     from . import datasets
@@ -236,8 +247,8 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="train the 16×16 digits network and draw pictures")
-    demo.add_argument("--epochs", type=int, default=10, help="passes over the training digits (default 10)")
-    demo.add_argument("--hidden", type=int, default=64, help="hidden units (default 64)")
+    demo.add_argument("--epochs", type=_positive_int, default=10, help="passes over the training digits (default 10)")
+    demo.add_argument("--hidden", type=_positive_int, default=64, help="hidden units (default 64)")
     demo.add_argument("--lr", type=float, default=0.05, help="learning rate (default 0.05)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--backend", help="python (default) or opencl")
@@ -258,8 +269,8 @@ def build_parser():
                        help="hidden activation: sigmoid, tanh, relu, leaky_relu, linear (default sigmoid)")
     train.add_argument("--loss", help="squared_error, mse, cross_entropy, logistic (default: by data set)")
     train.add_argument("--optimizer", default="sgd", help="sgd, momentum or adam (default sgd)")
-    train.add_argument("--epochs", type=int, default=20, help="passes over the data (default 20)")
-    train.add_argument("--batch-size", type=int, default=32, help="samples per step (default 32)")
+    train.add_argument("--epochs", type=_positive_int, default=20, help="passes over the data (default 20)")
+    train.add_argument("--batch-size", type=_positive_int, default=32, help="samples per step (default 32)")
     train.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
     train.add_argument("--standardize", action="store_true", help="scale inputs to mean 0, variance 1")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

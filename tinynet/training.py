@@ -87,6 +87,8 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
     optimizer = make_optimizer(optimizer, lr, l2, l1)
     if batch_size is None:
         batch_size = n
+    if not isinstance(epochs, int) or epochs < 1:
+        raise DataError("epochs must be a whole number of at least 1, got {!r}".format(epochs))
     if not isinstance(batch_size, int) or batch_size < 1:
         raise DataError("batch_size must be a positive whole number or None, got {!r}".format(batch_size))
     if early_stopping is not None and val is None:
