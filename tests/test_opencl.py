@@ -41,6 +41,12 @@ def ocl64(ocl):
     return OpenCLBackend(dtype="float64")
 
 
+@pytest.fixture(scope="module", params=["cpu", "gpu"])
+def tiled(ocl, request):
+    """The backend with the block shapes for a CPU and for a GPU (both run on any device)."""
+    return OpenCLBackend(tiles=request.param)
+
+
 def rand(shape, seed):
     return np.random.default_rng(seed).uniform(-1, 1, shape)
 
@@ -63,7 +69,8 @@ def assert_product_close(got, want, k):
 
 
 @pytest.mark.parametrize("m,k,n", SHAPES)
-def test_blocked_products_match_the_naive_kernel(ocl, m, k, n):
+def test_blocked_products_match_the_naive_kernel(tiled, m, k, n):
+    ocl = tiled
     A, B = rand((m, k), 1), rand((k, n), 2)
     a, b = ocl.array(A), ocl.array(B)
     at, bt = ocl.array(A.T), ocl.array(B.T)
@@ -78,7 +85,8 @@ def test_blocked_products_match_the_naive_kernel(ocl, m, k, n):
 @pytest.mark.parametrize("m,n_in,n_out", [(1, 1, 1), (3, 17, 5), (32, 256, 64), (65, 63, 129), (7, 64, 10),
                                           (5, 9, 65)])
 @pytest.mark.parametrize("name", ["sigmoid", "relu", "softmax"])
-def test_fused_layer_kernels_match_the_naive_kernel(ocl, m, n_in, n_out, name):
+def test_fused_layer_kernels_match_the_naive_kernel(tiled, m, n_in, n_out, name):
+    ocl = tiled
     A, W, b = rand((m, n_in), 3), rand((n_out, n_in), 4), rand((1, n_out), 5)
     a, w, bias = ocl.array(A), ocl.array(W), ocl.array(b)
     Z, Act = ocl.dense_forward(a, w, bias, name)
@@ -95,6 +103,27 @@ def test_fused_layer_kernels_match_the_naive_kernel(ocl, m, n_in, n_out, name):
     got = ocl.backprop_delta(d2, W2, Z, Act, name)
     want = ocl.activation_grad(name, Z, Act, ocl.matmul_naive(d2, W2))
     assert_product_close(host(ocl, got), host(ocl, want), 9)
+
+
+def test_tiles_follow_the_device_type_unless_told(ocl, monkeypatch):
+    from tinynet_opencl.programs import Tiles, tiles_for
+
+    class Device:
+        preferred_vector_width_float = preferred_vector_width_double = 16
+        type = cl.device_type.GPU
+    gpu, cpu = Device(), Device()
+    cpu.type = cl.device_type.CPU
+    monkeypatch.delenv("TINYNET_OPENCL_TILES", raising=False)
+    assert tiles_for(gpu, "float32") == Tiles(4, 4, 2, 2)       # many small blocks
+    assert tiles_for(cpu, "float32") == Tiles(16, 6, 4, 4)      # few big ones, AVX-512 wide
+    cpu.preferred_vector_width_float = 8
+    assert tiles_for(cpu, "float32").vw == 8
+    assert tiles_for(gpu, "float32", "cpu").block_rows == 6
+    monkeypatch.setenv("TINYNET_OPENCL_TILES", "gpu")
+    assert tiles_for(cpu, "float32") == Tiles(4, 4, 2, 2)
+    with pytest.raises(BackendError, match="'cpu' or 'gpu'"):
+        tiles_for(cpu, "float32", "tpu")
+    assert OpenCLBackend(tiles="cpu").tiles.block_rows == 6
 
 
 def test_shape_mismatch_is_a_shape_error(ocl):
@@ -302,7 +331,8 @@ def test_deferred_results_are_one_launch_when_read(ocl):
     assert n == 0 and launches(ocl, ocl.to_list, T)[0] == 1
 
 
-def test_deferred_batches_and_layers_give_the_eager_numbers(ocl):
+def test_deferred_batches_and_layers_give_the_eager_numbers(tiled):
+    ocl = tiled
     data, targets = ocl.array(rand((40, 256), 1)), ocl.array(np.eye(10)[np.arange(40) % 10])
     rows = [5, 0, 39, 5, 17, 22, 8, 30, 1]
     W, b = ocl.array(rand((10, 256), 2)), ocl.array(rand((1, 10), 3))
@@ -332,7 +362,8 @@ def test_deferred_batches_and_layers_give_the_eager_numbers(ocl):
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 @pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.01, 0.002)])
-def test_gradient_and_step_in_one_kernel_match_two_steps(ocl, optimizer, l2, l1):
+def test_gradient_and_step_in_one_kernel_match_two_steps(tiled, optimizer, l2, l1):
+    ocl = tiled
     from tinynet.optim import make_optimizer
     delta, a_prev = ocl.array(rand((32, 64), 1)), ocl.array(rand((32, 100), 2))
     results = []

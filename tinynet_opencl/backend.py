@@ -46,7 +46,7 @@ from tinynet.errors import BackendError, ShapeError
 from . import kernels
 from .deferred import Gather, Grads, SoftmaxForward
 from .context import choose_device, device_summary, load_pyopencl
-from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, vector_width
+from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
 
 __all__ = ["OpenCLBackend", "CLMatrix"]
 
@@ -109,14 +109,16 @@ class OpenCLBackend(Backend):
     ``device``: "P:D" (platform and device index), "P", or part of a device
     or platform name; default: ``PYOPENCL_CTX``, else the best device (a GPU
     before a CPU).  ``dtype``: "float32" (default, or ``TINYNET_OPENCL_DTYPE``)
-    or "float64" (needs cl_khr_fp64).  Never prompts.
+    or "float64" (needs cl_khr_fp64).  ``tiles``: "cpu" or "gpu", the block
+    shapes of the products (default: by the device's type, or
+    ``TINYNET_OPENCL_TILES``; see ``programs.tiles_for``).  Never prompts.
     """
 
     name = "opencl"
     #: float32: a relative and an absolute error of about 100 float32 ulps.
     tolerance = (1e-5, 1e-5)
 
-    def __init__(self, device=None, dtype=None):
+    def __init__(self, device=None, dtype=None, tiles=None):
         _require()
         if dtype is None:
             dtype = os.environ.get("TINYNET_OPENCL_DTYPE", "").strip() or "float32"
@@ -131,10 +133,11 @@ class OpenCLBackend(Backend):
         self.dtype = dtype
         self._np_dtype = np.dtype(dtype)
         self.context, self.queue, self._pool = context_for(self.device)
-        #: The vector width the products are built for (8 or 16).
-        self.vector_width = vector_width(self.device, dtype)
+        #: The vector width and block shapes the kernels are built for.
+        self.tiles = tiles_for(self.device, dtype, tiles)
+        self.vector_width = self.tiles.vw
         self._block_cols = 2 * self.vector_width
-        self._kernels = kernels_for(self.context, dtype, self.vector_width)
+        self._kernels = kernels_for(self.context, dtype, self.tiles)
         self._max_alloc = self.device.max_mem_alloc_size
         #: The number of kernels, copies and fills queued by this object.
         self.launches = 0
@@ -382,7 +385,7 @@ class OpenCLBackend(Backend):
         if k != k2:
             raise ShapeError("matmul: {} · {} do not fit".format(A.shape, B.shape))
         C = self._new(m, n)
-        self._launch_2d("matmul_nn", -(-n // self._block_cols), -(-m // kernels.BLOCK_ROWS),
+        self._launch_2d("matmul_nn", -(-n // self._block_cols), -(-m // self.tiles.block_rows),
                         m, n, k, A.buf, B.buf, 1.0, C.buf)
         return C
 
@@ -397,8 +400,8 @@ class OpenCLBackend(Backend):
 
     def _nt(self, A, W, b, kind, slope, Z, Act):
         (m, k), n = A.shape, W.shape[0]
-        self._launch_2d("dense_forward", -(-n // kernels.NT_BLOCK_COLS),
-                        -(-m // kernels.NT_BLOCK_ROWS), m, n, k, *self._rows(A), W.buf,
+        self._launch_2d("dense_forward", -(-n // self.tiles.nt_cols),
+                        -(-m // self.tiles.nt_rows), m, n, k, *self._rows(A), W.buf,
                         (b or Z).buf, 0 if b is None else 1, kind, slope, Z.buf, Act.buf)
 
     def matmul_tn(self, A, B, alpha=1.0):
@@ -407,7 +410,7 @@ class OpenCLBackend(Backend):
         if k != k2:
             raise ShapeError("matmul_tn: {}ᵀ · {} do not fit".format(A.shape, B.shape))
         C = self._new(m, n)
-        self._launch_2d("matmul_tn", -(-n // self._block_cols), -(-m // kernels.BLOCK_ROWS),
+        self._launch_2d("matmul_tn", -(-n // self._block_cols), -(-m // self.tiles.block_rows),
                         m, n, k, A.buf, B.buf, alpha, C.buf)
         return C
 
@@ -676,7 +679,7 @@ class OpenCLBackend(Backend):
             return self.activation_grad(name, Z, A, self.matmul(delta, W), alpha)
         C = self._new(m, n_in, "delta")
         self._launch_2d("backprop_delta", -(-n_in // self._block_cols),
-                        -(-m // kernels.BLOCK_ROWS), m, n_in, n_out, delta.buf, W.buf, 1.0,
+                        -(-m // self.tiles.block_rows), m, n_in, n_out, delta.buf, W.buf, 1.0,
                         C.buf, Z.buf, A.buf, kind, alpha)
         return C
 
@@ -695,7 +698,7 @@ class OpenCLBackend(Backend):
         """A dense_grads or dense_grads_step launch for a Grads job."""
         n_out, n_in = W.shape
         self._launch_2d(name, -(-(n_in + 1) // self._block_cols),
-                        -(-n_out // kernels.BLOCK_ROWS), n_out, n_in, job.m, job.delta,
+                        -(-n_out // self.tiles.block_rows), n_out, n_in, job.m, job.delta,
                         job.a_prev[0], 1.0 / max(job.m, 1), W.buf, *job.a_prev[1:], *args)
 
     def _dense_grads(self, job, dW, db):

@@ -2,10 +2,11 @@
 
 Every kernel is written for a scalar type ``real`` (``float`` by default,
 ``double`` when the backend is created with ``dtype="float64"``); ``realV``
-is the vector of VW of them (VW = 16 where the device prefers 16-wide float
-vectors, as pocl does on AVX-512, else 8) and ``realVu`` the same vector at
-the alignment of one ``real``, so that a row of any length can be read VW
-entries at a time.
+is the vector of VW of them and ``realVu`` the same vector at the alignment
+of one ``real``, so that a row of any length can be read VW entries at a
+time.  VW and the shapes of the blocks the products' work-items compute are
+build options, chosen per device by ``programs.tiles_for``: on a CPU few
+work-items with big blocks (VW 8 or 16), on a GPU many with small ones.
 All matrices are row-major: entry (i, j) of an (M, N) matrix is ``X[i*N + j]``.
 
 Each constant says its math and which output entries one work-item writes.
@@ -20,26 +21,23 @@ Two things measured on the pocl CPU driver shaped these kernels:
 * tiling through ``__local`` memory was slower than register blocking, so the
   fast products keep a small block of C in registers and read A and B
   straight from global memory (the CPU caches do the tiling).
+
+On a GPU (measured on an NVIDIA H100) the same kernels run, with smaller
+blocks so that a classroom-sized product still has thousands of work-items.
 """
 
-__all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS", "BLOCK_ROWS",
-           "NT_BLOCK_ROWS", "NT_BLOCK_COLS"]
+__all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS"]
 
 #: Activation name -> the ``kind`` number the kernels switch on.
 ACTIVATION_KINDS = {"linear": 0, "sigmoid": 1, "tanh": 2, "relu": 3,
                     "leaky_relu": 4, "softmax": 5}
 
-#: The block of C one work-item of the A·B and Aᵀ·B kernels computes is
-#: BLOCK_ROWS x (2·VW), VW the vector width the kernels are built for.
-BLOCK_ROWS = 6
-#: The block of C one work-item of the A·Bᵀ (dense_forward) kernel computes.
-NT_BLOCK_ROWS, NT_BLOCK_COLS = 4, 4
-
 # === Shared definitions ======================================================
 
 PREAMBLE = r"""
-/* real (float or double), VW (8 or 16), realV (the VW-vector of real) and
-   REAL_IS_DOUBLE come from the build options (-D...). */
+/* real (float or double), VW (4, 8 or 16), realV (the VW-vector of real),
+   the block shapes BR, NT_ROWS and NT_COLS, and REAL_IS_DOUBLE come from the
+   build options (-D...; programs.tiles_for chooses them for the device). */
 #ifdef REAL_IS_DOUBLE
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
@@ -95,10 +93,12 @@ inline real hsum(realV v)
 {
 #if VW == 16
     const real8 s8 = v.lo + v.hi;
-#else
-    const real8 s8 = v;
-#endif
     const real4 s4 = s8.lo + s8.hi;
+#elif VW == 8
+    const real4 s4 = v.lo + v.hi;
+#else
+    const real4 s4 = v;
+#endif
     const real2 s2 = s4.lo + s4.hi;
     return s2.x + s2.y;
 }
@@ -133,10 +133,11 @@ __kernel void matmul_naive(const int M, const int N, const int K,
 # opA(i, k) differs, so the body is a template filled in below.
 _OUTER_TEMPLATE = r"""
 /* $MATH
-   Work-item (x, y) computes the 6 x 2VW block of C with rows 6y .. 6y+5 and
-   columns 2VW x .. 2VW x + 2VW-1 (VW = 8 or 16, the device's vector width).
+   Work-item (x, y) computes the BR x 2VW block of C with rows BR*y ..
+   BR*y + BR-1 and columns 2VW x .. 2VW x + 2VW-1 (BR and VW come from the
+   device: 6 and 8 or 16 on a CPU, 2 and 4 on a GPU; see programs.tiles_for).
    For each k it reads 2VW entries of B's row k as two vectors and one entry
-   of opA per row, and adds the outer product into 12 vector accumulators.
+   of opA per row, and adds the outer product into 2BR vector accumulators.
    Rows past M are clamped for reading and not written; a block that sticks
    out past column N is done one entry at a time.  Results leave through
    STORE_V (VW entries from C[at]) and STORE_S (one entry), defined above
@@ -147,13 +148,13 @@ __kernel void $NAME(const int M, const int N, const int K,
                     const real alpha, __global real *C $ARGS)
 {
     const int j0 = get_global_id(0) * (2 * VW);
-    const int i0 = get_global_id(1) * 6;
+    const int i0 = get_global_id(1) * BR;
     if (i0 >= M || j0 >= N + $ONES) return;
     if (j0 + 2 * VW <= N) {
-        const __global real *a[6];          /* opA(i0 + r, k) = a[r][k * A_STEP] */
-        realV c0[6], c1[6];
+        const __global real *a[BR];          /* opA(i0 + r, k) = a[r][k * A_STEP] */
+        realV c0[BR], c1[BR];
         #pragma unroll
-        for (int r = 0; r < 6; ++r) {
+        for (int r = 0; r < BR; ++r) {
             a[r] = A + $A_ROW(min(i0 + r, M - 1));
             c0[r] = (realV)0;
             c1[r] = (realV)0;
@@ -163,21 +164,21 @@ __kernel void $NAME(const int M, const int N, const int K,
             const __global realVu *b = (const __global realVu *)(B + $B_ROW(k) * N + j0);
             const realV b0 = b[0], b1 = b[1];
             #pragma unroll
-            for (int r = 0; r < 6; ++r) {
+            for (int r = 0; r < BR; ++r) {
                 const real a_rk = a[r][ka];
                 c0[r] += a_rk * b0;
                 c1[r] += a_rk * b1;
             }
             ka += $A_STEP;
         }
-        for (int r = 0; r < 6 && i0 + r < M; ++r) {
+        for (int r = 0; r < BR && i0 + r < M; ++r) {
             const size_t at = (size_t)(i0 + r) * N + j0;
             STORE_V(at, alpha * c0[r]);
             STORE_V(at + VW, alpha * c1[r]);
         }
     } else {
         const int j_end = min(j0 + 2 * VW, N + $ONES);
-        for (int r = 0; r < 6 && i0 + r < M; ++r) {
+        for (int r = 0; r < BR && i0 + r < M; ++r) {
             const int i = i0 + r;
             const __global real *a = A + $A_ROW(i);
             for (int j = j0; j < min(j_end, N); ++j) {
@@ -266,7 +267,7 @@ BACKPROP_DELTA = _outer(
     "NN",
     args=", __global const real *Z, __global const real *Act, const int kind, const real slope",
     epilogue=r"""/* then multiply this work-item's block by g'(z), in place */
-    for (int r = 0; r < 6 && i0 + r < M; ++r)
+    for (int r = 0; r < BR && i0 + r < M; ++r)
         for (int j = j0; j < min(j0 + 2 * VW, N); ++j) {
             const int at = (i0 + r) * N + j;
             C[at] *= act_grad(kind, Z[at], Act[at], slope);
