@@ -52,6 +52,17 @@ def test_bench_from_json_prints_tables_and_markdown(tmp_path, capsys):
     assert "| backend | size | time/call |" in out
 
 
+def test_the_opencl_device_line_leaves_numpys_cpu_rows_out():
+    from tinynet.benchmarks.report import markdown_report
+    row = {"group": "dense_step", "title": "t", "size": 16, "seconds": 1e-3, "flops": 1.0,
+           "dtype": "float32", "reference": False}
+    results = [dict(row, impl="opencl", device="NVIDIA H100"),
+               dict(row, impl="ref-numpy", device="CPU", reference=True),
+               dict(row, impl="ref-numpy-1t", device="CPU, 1 thread", reference=True)]
+    line = [x for x in markdown_report(results).splitlines() if x.startswith("- OpenCL device")]
+    assert line == ["- OpenCL device: NVIDIA H100 (float32)"]
+
+
 def test_bench_times_the_boston_epoch_and_draws_charts(tmp_path, capsys):
     folder = tmp_path / "charts"
     assert main(["bench", "--groups", "epoch_boston,matmul",

@@ -108,7 +108,8 @@ def cpu_peak(dtype="float32", cores=None, info=None):
 
 
 # Lanes (float32 FMAs per cycle) per compute unit, by vendor, for GPUs.
-_GPU_LANES = (("nvidia", 128, "NVIDIA SM, 128 FP32 lanes (Pascal and later consumer parts)"),
+_GPU_LANES = (("nvidia", 128, "NVIDIA SM, 128 FP32 lanes (consumer GPUs since Pascal, and H100; "
+               "V100 and A100 have 64)"),
               ("advanced micro devices", 64, "AMD CU, 64 lanes"),
               ("amd", 64, "AMD CU, 64 lanes"),
               ("intel", 8, "Intel EU, 8 FP32 lanes (Gen9-Gen12)"))

@@ -235,7 +235,7 @@ def _crossover_lines(results):
 
 def _opencl_devices(results):
     names = sorted({"{} ({})".format(r["device"], r.get("dtype", "")) for r in results
-                    if r.get("device") and r["device"] != "CPU"})
+                    if r.get("device") and not r["device"].startswith("CPU")})  # NumPy's rows
     return ", ".join(names) or "none used"
 
 
