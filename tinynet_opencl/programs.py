@@ -69,10 +69,12 @@ def tiles_for(device, dtype, kind=None):
     VW = 16 where the device prefers 16-wide vectors, as pocl does on AVX-512,
     else 8): what measured fastest on pocl.  A GPU needs thousands of
     work-items in flight, so each computes a small one (4 x 8 and 2 x 2, VW 4).
-    On an NVIDIA H100 that cut a digits training batch's device time from 116
-    to 88 µs and the 1024-wide Dense step from 372 to 294 µs, against the CPU
-    blocks (of the eight shapes tried, the best balance; 8 x 8 blocks were
-    faster only from n = 2048).  ``TINYNET_OPENCL_TILES=cpu|gpu`` overrides
+    On an NVIDIA H100, against the CPU blocks, that cut a digits training
+    batch's device time from 116 to 88 µs (profiling events) and the
+    1024-wide Dense step from 372 to 294 µs; of the eight shapes tried it was
+    the best balance (8 x 8 blocks were faster only from n = 2048).  The
+    digits epoch's wall time did not move beyond noise: at that size the
+    host's Python and the driver's ~10 µs a launch set the pace.  ``TINYNET_OPENCL_TILES=cpu|gpu`` overrides
     the choice (the tests run the GPU blocks on pocl this way).
     """
     if isinstance(kind, Tiles):
