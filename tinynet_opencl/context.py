@@ -21,6 +21,7 @@ device is chosen, in this order, by
 """
 
 import os
+import warnings
 
 from tinynet.errors import BackendError
 
@@ -183,10 +184,19 @@ def device_summary(device):
 
 
 def build_program(context, source, options=()):
-    """Compile OpenCL C for a context; on failure a BackendError with the build log."""
+    """Compile OpenCL C for a context; on failure a BackendError with the build log.
+
+    A build that succeeds says nothing: NVIDIA's compiler logs "Function ... is
+    a kernel, so overriding noinline attribute" for every kernel, which
+    pyopencl would show as a CompilerWarning on each first use.  Set
+    ``PYOPENCL_COMPILER_OUTPUT=1`` to see such logs (pyopencl's own switch).
+    """
     cl, _ = load_pyopencl()
     try:
-        return cl.Program(context, source).build(options=list(options))
+        with warnings.catch_warnings():
+            if not os.environ.get("PYOPENCL_COMPILER_OUTPUT"):
+                warnings.simplefilter("ignore", cl.CompilerWarning)
+            return cl.Program(context, source).build(options=list(options))
     except cl.Error as error:            # pyopencl puts the compiler's log in the message
         raise BackendError("building the OpenCL kernels failed on {}:\n{}".format(
             ", ".join(d.name.strip() for d in context.devices), error)) from error
