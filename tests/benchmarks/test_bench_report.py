@@ -52,6 +52,22 @@ def test_bench_from_json_prints_tables_and_markdown(tmp_path, capsys):
     assert "| backend | size | time/call |" in out
 
 
+def test_crossover_against_numpy_says_where_the_device_pays():
+    def rows(impl, times, reference=False):
+        return [{"group": "dense_step", "impl": impl, "size": n, "seconds": t, "reference": reference,
+                 "flops": 6 * 32 * n * n}
+                for n, t in zip((16, 128, 1024), times)]
+    numpy = rows("ref-numpy", (1e-5, 1e-4, 3e-3), reference=True)
+    gpu = rows("opencl", (1e-4, 9e-5, 3e-4))                  # an H100: ahead from 128 on
+    assert crossover(gpu + numpy, "opencl", against="ref-numpy") == 128
+    text = text_report(gpu + numpy)
+    assert "opencl is faster than NumPy float32 from Dense width 128 on" in text
+    cpu = rows("opencl", (2e-4, 9e-5, 4e-3))                  # pocl: ahead at 128 only
+    text = text_report(cpu + numpy)
+    assert "opencl does not stay faster than NumPy float32 up to Dense width 1024 (batch 32); " \
+           "faster at: 128" in text
+
+
 def test_the_opencl_device_line_leaves_numpys_cpu_rows_out():
     from tinynet.benchmarks.report import markdown_report
     row = {"group": "dense_step", "title": "t", "size": 16, "seconds": 1e-3, "flops": 1.0,

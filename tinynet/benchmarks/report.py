@@ -75,18 +75,18 @@ def _python_time(rows, size):
     return None
 
 
-def crossover(results, impl="opencl", group="dense_step"):
-    """The smallest width from which ``impl`` beats the python backend at every
+def crossover(results, impl="opencl", group="dense_step", against="python"):
+    """The smallest width from which ``impl`` beats ``against`` at every
     width both ran; None when it never does (or nothing to compare)."""
     rows = [r for r in results if r["group"] == group]
-    python = {r["size"]: r["seconds"] for r in rows if r["impl"] == "python"}
+    base = {r["size"]: r["seconds"] for r in rows if r["impl"] == against}
     other = {r["size"]: r["seconds"] for r in rows if r["impl"] == impl}
-    common = sorted(set(python) & set(other))
+    common = sorted(set(base) & set(other))
     if not common:
         return None
     answer = None
     for size in reversed(common):
-        if other[size] < python[size]:
+        if other[size] < base[size]:
             answer = size
         else:
             break
@@ -228,6 +228,29 @@ def _crossover_lines(results):
         else:
             lines.append("crossover: {} is faster than pure Python from Dense width {} on "
                          "(batch 32, widths compared: {}–{})".format(what, at, widths[0], widths[-1]))
+    return lines + _numpy_crossover_lines(results)
+
+
+def _numpy_crossover_lines(results):
+    """Where each device backend overtakes NumPy float32 (the "is the GPU worth it?" line)."""
+    rows = [r for r in results if r["group"] == "dense_step"]
+    numpy = {r["size"]: r["seconds"] for r in rows if r["impl"] == "ref-numpy"}
+    lines = []
+    for impl in sorted({r["impl"] for r in rows if not r["impl"].startswith("ref-")
+                        and r["impl"] != "python"}, key=_order):
+        mine = {r["size"]: r["seconds"] for r in rows if r["impl"] == impl}
+        widths = sorted(set(mine) & set(numpy))
+        if not widths:
+            continue
+        at = crossover(results, impl, against="ref-numpy")
+        if at is not None:
+            lines.append("crossover: {} is faster than NumPy float32 from Dense width {} on "
+                         "(batch 32, widths compared: {}–{})".format(impl, at, widths[0], widths[-1]))
+        else:
+            ahead = [str(n) for n in widths if mine[n] < numpy[n]]
+            lines.append("crossover: {} does not stay faster than NumPy float32 up to Dense width "
+                         "{} (batch 32); faster at: {}".format(impl, widths[-1],
+                                                               ", ".join(ahead) or "no width"))
     return lines
 
 
