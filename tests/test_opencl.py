@@ -121,8 +121,12 @@ def test_tiles_follow_the_device_type_unless_told(ocl, monkeypatch):
     assert tiles_for(gpu, "float32", "cpu").block_rows == 6
     monkeypatch.setenv("TINYNET_OPENCL_TILES", "gpu")
     assert tiles_for(cpu, "float32") == Tiles(4, 4, 2, 2)
-    with pytest.raises(BackendError, match="'cpu' or 'gpu'"):
+    with pytest.raises(BackendError, match="tiles must be 'cpu' or 'gpu', not 'tpu'"):
         tiles_for(cpu, "float32", "tpu")
+    monkeypatch.setenv("TINYNET_OPENCL_TILES", "bogus")
+    with pytest.raises(BackendError, match="TINYNET_OPENCL_TILES must be 'cpu' or 'gpu'"):
+        tiles_for(cpu, "float32")
+    monkeypatch.delenv("TINYNET_OPENCL_TILES")
     assert OpenCLBackend(tiles="cpu").tiles.block_rows == 6
 
 

@@ -79,15 +79,17 @@ def tiles_for(device, dtype, kind=None):
     """
     if isinstance(kind, Tiles):
         return kind
+    what = "tiles"
     if kind is None:
         kind = os.environ.get("TINYNET_OPENCL_TILES", "").strip().lower() or None
+        what = "TINYNET_OPENCL_TILES"
     if kind is None:
         cl, _ = load_pyopencl()
         kind = "gpu" if device.type & cl.device_type.GPU else "cpu"
     if kind == "gpu":
         return Tiles(4, 4, 2, 2)
     if kind != "cpu":
-        raise BackendError("tiles must be 'cpu' or 'gpu', not {!r}".format(kind))
+        raise BackendError("{} must be 'cpu' or 'gpu', not {!r}".format(what, kind))
     preferred = (device.preferred_vector_width_double if dtype == "float64"
                  else device.preferred_vector_width_float)
     return Tiles(16 if preferred >= 16 else 8, 6, 4, 4)
