@@ -128,6 +128,9 @@ def test_tiles_follow_the_device_type_unless_told(ocl, monkeypatch):
         tiles_for(cpu, "float32")
     monkeypatch.delenv("TINYNET_OPENCL_TILES")
     assert OpenCLBackend(tiles="cpu").tiles.block_rows == 6
+    assert tiles_for(cpu, "float32", Tiles(4, 8, 2, 2)) == Tiles(4, 8, 2, 2)   # one's own
+    with pytest.raises(BackendError, match="multiple"):
+        tiles_for(cpu, "float32", Tiles(8, 2, 1, 4))
 
 
 def test_shape_mismatch_is_a_shape_error(ocl):

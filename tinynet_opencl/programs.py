@@ -63,7 +63,8 @@ Tiles = namedtuple("Tiles", "vw block_rows nt_rows nt_cols")
 
 
 def tiles_for(device, dtype, kind=None):
-    """The Tiles for a device: kind "cpu", "gpu", or None to go by the device.
+    """The Tiles for a device: kind "cpu", "gpu", None to go by the device, or
+    a Tiles of one's own (to try other shapes; checked here).
 
     A CPU runs a few work-items per core, so each computes a big block (6 x 2VW,
     VW = 16 where the device prefers 16-wide vectors, as pocl does on AVX-512,
@@ -78,6 +79,9 @@ def tiles_for(device, dtype, kind=None):
     the choice (the tests run the GPU blocks on pocl this way).
     """
     if isinstance(kind, Tiles):
+        if kind.vw not in (4, 8, 16) or kind.nt_rows * kind.nt_cols % kind.vw:
+            raise BackendError("{}: vw must be 4, 8 or 16, and nt_rows x nt_cols a multiple "
+                               "of it (dense_forward applies g to whole vectors)".format(kind))
         return kind
     what = "tiles"
     if kind is None:
