@@ -135,7 +135,7 @@ _OUTER_TEMPLATE = r"""
 /* $MATH
    Work-item (x, y) computes the BR x 2VW block of C with rows BR*y ..
    BR*y + BR-1 and columns 2VW x .. 2VW x + 2VW-1 (BR and VW come from the
-   device: 6 and 8 or 16 on a CPU, 2 and 4 on a GPU; see programs.tiles_for).
+   device: BR 6 and VW 8 or 16 on a CPU, BR 4 and VW 4 on a GPU; programs.tiles_for).
    For each k it reads 2VW entries of B's row k as two vectors and one entry
    of opA per row, and adds the outer product into 2BR vector accumulators.
    Rows past M are clamped for reading and not written; a block that sticks
