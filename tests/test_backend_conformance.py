@@ -388,3 +388,24 @@ def test_dense_composites(backend, name):
     got = backend.backprop_delta(backend.array(d2), backend.array(W2), zp, ap, name)
     expected = backend.activation_grad(name, zp, ap, backend.array(naive_matmul(d2, W2)))
     close(backend, backend.to_list(got), backend.to_list(expected), 10)
+
+
+# === Running a step many times ==============================================
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_a_captured_step_gives_the_numbers_of_the_step(backend, optimizer):
+    """captured(step) may replay a device's kernels, never change a number."""
+    from tinynet import Dense, Network
+    from tinynet.optim import make_optimizer
+    X = backend.array(random_matrix(40, 6, seed=21))
+    T = backend.array([[float(i % 3 == k) for k in range(3)] for i in range(40)])
+    results = []
+    for capture in (False, True):
+        net = Network([Dense(6, 5, "tanh"), Dense(5, 3, "softmax")], loss="cross_entropy",
+                      seed=2, backend=backend)
+        opt, loss = make_optimizer(optimizer, 0.1), backend.accumulator()
+        step = backend.captured(net.train_step, opt.count_step) if capture else net.train_step
+        for start in range(0, 40, 6):                   # 6 batches of 6 rows, then 4
+            step(*backend.take_rows_pair(X, T, range(start, min(start + 6, 40))), opt, loss)
+        results.append((net.get_weights(), backend.read(loss), opt.t))
+    assert results[0] == results[1]

@@ -21,7 +21,7 @@ np = pytest.importorskip("numpy")
 cl = pytest.importorskip("pyopencl")
 
 import tinynet_opencl  # noqa: E402  (after the skips: needs nothing, but is only useful with them)
-from tinynet_opencl import OpenCLBackend, context, list_devices  # noqa: E402
+from tinynet_opencl import OpenCLBackend, capture, context, list_devices  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -451,9 +451,160 @@ def test_the_benchmark_reports_launches_per_batch(ocl, capsys):
     from tinynet.__main__ import main
     assert main(["bench", "--groups", "epoch_boston", "--backends", "opencl", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
-    # 2 forward, squared error (a linear output needs no g'), 1 delta, one gradient and
-    # optimiser step per layer; the batch is read in place
-    assert "launches per training batch: opencl 6 (epoch: Boston regression" in out
+    # a step is 2 forward, squared error (a linear output needs no g'), 1 delta, one gradient
+    # and optimiser step per layer: 6 launches, the batch read in place. Of the 16 batches
+    # the first 2 run in full (and match), the next 13 are replays (the 6 kernels and a copy
+    # of the batch's row numbers) and the last (26 rows, not 32) runs in full:
+    # (2·6 + 13·7 + 6) / 16
+    assert "launches per training batch: opencl 6.8125 (epoch: Boston regression" in out
+
+
+# === Captured steps =========================================================
+
+def two_layer(B, seed=3, dropout=0.0):
+    from tinynet import Dense, Dropout, Network
+    layers = [Dense(20, 16, "sigmoid")] + ([Dropout(dropout)] if dropout else []) + \
+        [Dense(16, 4, "softmax")]
+    return Network(layers, loss="cross_entropy", seed=seed, backend=B)
+
+
+def batches(B, n=200, batch=16, seed=5):
+    """The data on the backend and the row numbers of n // batch shuffled batches (+ a short one)."""
+    rng = np.random.default_rng(seed)
+    X = B.array(rng.uniform(-1, 1, (n, 20)))
+    T = B.array(np.eye(4)[rng.integers(0, 4, n)])
+    order = rng.permutation(n).tolist()
+    return X, T, [order[i:i + batch] for i in range(0, n, batch)]
+
+
+def train(B, optimizer="momentum", captured=True, dropout=0.0, between=None):
+    """Train two_layer on batches(); returns (weights, loss, accuracy, the step, net)."""
+    from tinynet.optim import make_optimizer
+    net, opt = two_layer(B, dropout=dropout), make_optimizer(optimizer, 0.1)
+    X, T, rows = batches(B)
+    loss, correct = B.accumulator(), B.accumulator()
+    step = B.captured(net.train_step, opt.count_step) if captured else net.train_step
+    for number, index in enumerate(rows):
+        step(*B.take_rows_pair(X, T, index), opt, loss, correct)
+        if between is not None:
+            between(number, net)
+    assert opt.t == len(rows)                     # replayed steps are counted too
+    return net.get_weights(), B.read(loss), B.read(correct), step, net
+
+
+@pytest.mark.parametrize("optimizer, first_replay", [("sgd", 3), ("momentum", 4)])
+def test_captured_steps_replay_the_same_numbers(ocl, optimizer, first_replay):
+    want = train(ocl, optimizer, captured=False)
+    weights, loss, correct, step, _ = train(ocl, optimizer)
+    # the same kernels on the same buffers: equal to the bit
+    assert (weights, loss, correct) == want[:3]
+    # sgd: calls 1 and 2 match, so call 3 is replayed; momentum's first call also makes
+    # the velocities; the last, shorter batch (8 rows) runs in full
+    assert step.replays == step.calls - first_replay, (step.replays, step.why_not)
+    assert step.calls == 13 and step.why_not is None
+
+
+def test_a_replay_is_five_kernels_and_a_copy_of_the_row_numbers(ocl):
+    from tinynet.optim import make_optimizer
+    net, opt = two_layer(ocl), make_optimizer("momentum", 0.1)
+    X, T, rows = batches(ocl)
+    loss = ocl.accumulator()
+    step = ocl.captured(net.train_step)
+    for index in rows[:4]:
+        step(*ocl.take_rows_pair(X, T, index), opt, loss)
+    assert step.replays == 1
+    n, _ = launches(ocl, step, *ocl.take_rows_pair(X, T, rows[4]), opt, loss)
+    assert (n, step.replays) == (6, 2)
+
+
+def test_the_layer_caches_hold_the_last_batch_after_a_replay(ocl):
+    caches = {}
+    for captured in (False, True):
+        def between(number, net, captured=captured):
+            if number == 11:                      # the last full batch (the 12th), replayed
+                first, last = net.layers
+                caches[captured] = [host(ocl, M) for M in (first.a_prev, first.z, first.a,
+                                                            last.delta, first.delta, first.dW)]
+        step = train(ocl, captured=captured, between=between)[3]
+    assert step.replays > 0
+    for got, want in zip(caches[True], caches[False]):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("optimizer, dropout, why", [
+    ("adam", 0.0, "dense_grads_step's bc1 changed from"),     # the bias correction 1/(1−β1^t)
+    ("sgd", 0.2, "dropout_mask's counter changed from 3 to 4"),   # a new mask each step
+])
+def test_steps_that_change_every_call_are_never_replayed(ocl, optimizer, dropout, why):
+    want = train(ocl, optimizer, captured=False, dropout=dropout)
+    weights, loss, correct, step, _ = train(ocl, optimizer, dropout=dropout)
+    assert (weights, loss, correct) == want[:3]
+    assert step.replays == 0 and why in step.why_not
+    assert step.recorded == capture.TRIES                 # then it stops recording
+
+
+def test_a_step_that_reads_the_device_is_not_replayed(ocl):
+    net, X, T, rows = two_layer(ocl), *batches(ocl)
+    from tinynet.optim import SGD
+    opt, loss = SGD(0.1), ocl.accumulator()
+    seen = []
+
+    def step(X, T):
+        net.train_step(X, T, opt, loss)
+        seen.append(ocl.read(loss))              # the host looks at a number: cannot be replayed
+
+    captured = ocl.captured(step)
+    for index in rows:
+        captured(*ocl.take_rows_pair(X, T, index))
+    assert captured.replays == 0 and "reads an accumulator" in captured.why_not
+    assert len(seen) == len(rows)
+
+
+def test_a_forward_pass_waiting_when_a_step_is_replayed_keeps_its_weights(ocl):
+    """A deferred softmax forward pass reads W and b: it runs before a replay changes them."""
+    outputs = {}
+    for captured in (False, True):
+        def between(number, net, captured=captured):
+            if number == 6:
+                X = ocl.array(rand((5, 20), 9))
+                outputs[captured] = net.layers[-1].forward(net.layers[0].forward(X, False), False)
+        *_, step, _ = train(ocl, "sgd", captured=captured, between=between)
+    assert step.replays > 0
+    np.testing.assert_array_equal(host(ocl, outputs[True]), host(ocl, outputs[False]))
+
+
+def test_new_weights_between_steps_are_recorded_again(ocl):
+    """restore() gives the weights new buffers (assign): the old recording would miss them."""
+    results = {}
+    for captured in (False, True):
+        saved = {}
+
+        def between(number, net):
+            if number == 2:
+                saved["w"] = net.snapshot()
+            if number == 7:
+                net.restore(saved["w"])
+
+        results[captured] = train(ocl, "sgd", captured=captured, between=between)
+    assert results[True][:3] == results[False][:3]
+    assert results[True][3].replays > 0
+
+
+def test_capture_can_be_turned_off(ocl, monkeypatch):
+    step = object()
+    assert OpenCLBackend(capture=False).captured(step) is step
+    monkeypatch.setenv("TINYNET_OPENCL_CAPTURE", "0")
+    assert OpenCLBackend().captured(step) is step
+    assert isinstance(ocl.captured(print), capture.Captured)
+
+
+def test_replays_reuse_their_kernel_objects(ocl):
+    """A Kernel object costs ~0.5 ms to make: an epoch's replay hands them to the next."""
+    train(ocl)
+    spare = {name: len(k) for name, k in ocl._spare_kernels.items()}
+    assert sum(spare.values()) >= 5
+    train(ocl)
+    assert {name: len(k) for name, k in ocl._spare_kernels.items()} == spare
 
 
 # === Training on both backends ==============================================

@@ -69,6 +69,10 @@ composites (defined here from the primitives; a device backend may fuse them)
 ``sgd_steps(steps, lr)``                   sgd_step for each (P, G, l2, l1) in steps
 ``momentum_steps(steps, lr, mu)``          momentum_step for each (P, V, G, l2, l1)
 ``adam_steps(steps, lr, b1, b2, eps, t)``  adam_step for each (P, M, V, G, l2, l1)
+running a step many times
+``captured(step, on_replay)``              ``step`` as the backend runs it every batch
+                                           (here: unchanged; a device backend may
+                                           record its kernels and replay them)
 =========================================  ==========================================
 
 The ``*_steps`` composites update every parameter of a network in one call,
@@ -175,6 +179,17 @@ class Backend:
         """``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)`` for each (P, M, V, G, l2, l1)."""
         for P, M, V, G, l2, l1 in steps:
             self.adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)
+
+    def captured(self, step, on_replay=None):
+        """``step`` (a training step, called once per batch) as this backend runs it.
+
+        A device backend may record the kernels the first calls queue and,
+        once two calls in a row queued the same ones, queue them again for
+        later calls on a batch of the same shape without running ``step``'s
+        Python; ``on_replay()`` then does the step's host-side bookkeeping
+        (the optimiser's step count).  Here every call simply runs ``step``.
+        """
+        return step
 
 
 # === The registry ===========================================================

@@ -35,12 +35,16 @@ class Optimizer:
         All parameters go to the backend in one call (``update``), which a
         device backend runs as one kernel launch.
         """
-        self.t += 1
+        self.count_step()
         steps = []
         for key, P, G, penalised in parameters:
             l2, l1 = (self.l2, self.l1) if penalised else (0.0, 0.0)
             steps.append((key, P, G, l2, l1))
         self.update(backend, steps)
+
+    def count_step(self):
+        """t ← t + 1 (Adam's bias correction uses t; a replayed step counts too)."""
+        self.t += 1
 
     def _zeros_like(self, backend, key, P, count):
         if key not in self.state:

@@ -8,7 +8,9 @@ one-sample-at-a-time (online) SGD.
 The data go to the backend once; each batch is gathered there. The loss of
 every batch is summed on the backend and read once per epoch (or when the
 progress display refreshes), so a device backend is never stopped inside the
-loop to copy a number back.
+loop to copy a number back. The step goes through ``Backend.captured``: a
+device backend may record the kernels of the first batches and replay them
+for the rest of the epoch (the same numbers, without the step's Python).
 """
 
 import math
@@ -19,7 +21,7 @@ import time
 from .errors import DataError, TrainingDiverged
 from .optim import make_optimizer
 
-__all__ = ["fit", "History"]
+__all__ = ["fit", "train_epoch", "History"]
 
 
 class History:
@@ -104,12 +106,12 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
             rng.shuffle(order)
         good_weights = net.snapshot()
         loss_acc, correct_acc = B.accumulator(), (B.accumulator() if net.classification else None)
-        batches = range(0, n, batch_size)
-        for number, start in enumerate(batches, 1):
-            index = order[start:start + batch_size]
-            net.train_step(*B.take_rows_pair(Xd, Td, index), optimizer, loss_acc, correct_acc)
+
+        def show(number, count, done):
             if progress.wants_update():
-                progress.batch(epoch, number, len(batches), B.read(loss_acc) / min(n, start + len(index)))
+                progress.batch(epoch, number, count, B.read(loss_acc) / done)
+
+        train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc, show)
         values = {"loss": B.read(loss_acc) / n}
         if not math.isfinite(values["loss"]):
             net.restore(good_weights)
@@ -141,6 +143,25 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
     progress.done(history)
     net.history = history
     return history
+
+
+def train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc=None,
+                after_batch=None):
+    """One pass over the rows ``order`` of the backend data (Xd, Td): a step per batch.
+
+    Each mini-batch of ``batch_size`` rows is gathered on the backend and
+    takes one ``net.train_step``; the losses are added into ``loss_acc``
+    (and the correct classifications into ``correct_acc``) on the backend.
+    ``after_batch(number, count, rows done)`` is called after each batch.
+    """
+    B = net.backend
+    step = B.captured(net.train_step, on_replay=optimizer.count_step)
+    starts = range(0, len(order), batch_size)
+    for number, start in enumerate(starts, 1):
+        index = order[start:start + batch_size]
+        step(*B.take_rows_pair(Xd, Td, index), optimizer, loss_acc, correct_acc)
+        if after_batch is not None:
+            after_batch(number, len(starts), start + len(index))
 
 
 def _validation_arrays(net, validation_data):

@@ -44,6 +44,7 @@ from tinynet.backend import ACTIVATIONS, Backend
 from tinynet.errors import BackendError, ShapeError
 
 from . import kernels
+from .capture import Captured
 from .deferred import Gather, Grads, SoftmaxForward
 from .context import choose_device, device_summary, load_pyopencl
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
@@ -118,8 +119,9 @@ class OpenCLBackend(Backend):
     #: float32: a relative and an absolute error of about 100 float32 ulps.
     tolerance = (1e-5, 1e-5)
 
-    def __init__(self, device=None, dtype=None, tiles=None):
+    def __init__(self, device=None, dtype=None, tiles=None, capture=None):
         _require()
+        self._cl = cl
         if dtype is None:
             dtype = os.environ.get("TINYNET_OPENCL_DTYPE", "").strip() or "float32"
         if dtype not in ("float32", "float64"):
@@ -145,6 +147,16 @@ class OpenCLBackend(Backend):
         self._forward_jobs = []
         # the index argument of a kernel that reads rows in order (never read)
         self._no_index = cl.Buffer(self.context, cl.mem_flags.READ_ONLY, 4)
+        if capture is None:
+            capture = os.environ.get("TINYNET_OPENCL_CAPTURE", "1").strip() not in ("0", "no", "off")
+        #: Whether ``captured`` records and replays training steps (``capture``).
+        self.capture = bool(capture)
+        #: The Recording of the call being captured, if any (capture.Captured).
+        self._recording = None
+        self._spare_kernels = {}                    # name -> Kernel objects for replays
+        #: ``assign`` calls so far: each gives a matrix a new buffer, which a
+        #: captured step recorded before it would not see (it records again).
+        self.assignments = 0
 
     def describe(self):
         return "opencl ({}, {})".format(device_summary(self.device), self.dtype)
@@ -197,6 +209,8 @@ class OpenCLBackend(Backend):
             raise BackendError("out of device memory allocating the {} matrix "
                                "({} x {}, {:.1f} MiB): {}".format(
                                    what, rows, cols, nbytes / 2**20, error)) from error
+        if self._recording is not None:
+            self._recording.made.add(id(buf))
         return CLMatrix(buf, rows, cols)
 
     def finish(self):
@@ -210,6 +224,8 @@ class OpenCLBackend(Backend):
     def _launch(self, name, global_size, local_size, *args):
         """Queue one kernel; never waits for it."""
         kernel = self._kernels[name]
+        if self._recording is not None:
+            self._recording.launches.append((name, global_size, local_size, args))
         try:
             kernel.set_args(*args)
             cl.enqueue_nd_range_kernel(self.queue, kernel, global_size, local_size)
@@ -241,6 +257,8 @@ class OpenCLBackend(Backend):
                          LOCAL_2D, *args)
 
     def _wait_read(self, host, buf, what):
+        if self._recording is not None:
+            self._recording.refuse("it reads {} from the device".format(what))
         try:
             cl.enqueue_copy(self.queue, host, buf)      # blocking: waits for the queue
         except cl.Error as error:
@@ -279,6 +297,8 @@ class OpenCLBackend(Backend):
         self._nbytes(rows_n, cols, "uploaded")
         if host.size == 0:
             return self._new(rows_n, cols)
+        if self._recording is not None:
+            self._recording.refuse("it uploads a matrix from the host")
         try:
             buf = cl.Buffer(self.context, cl.mem_flags.READ_WRITE | cl.mem_flags.COPY_HOST_PTR,
                             hostbuf=np.ascontiguousarray(host))
@@ -302,6 +322,8 @@ class OpenCLBackend(Backend):
 
     def full(self, rows, cols, value):
         M = self._new(rows, cols)
+        if self._recording is not None:
+            self._recording.refuse("it fills a new matrix")
         if M.size:
             cl.enqueue_fill_buffer(self.queue, M.buf, self._np_dtype.type(value), 0,
                                    M.size * self._np_dtype.itemsize)
@@ -317,6 +339,8 @@ class OpenCLBackend(Backend):
         return C
 
     def _copy_into(self, dst, src):
+        if self._recording is not None:
+            self._recording.refuse("it copies a matrix")
         if src.size:
             cl.enqueue_copy(self.queue, dst.buf, src.buf,
                             byte_count=src.size * self._np_dtype.itemsize)
@@ -327,6 +351,7 @@ class OpenCLBackend(Backend):
         a deferred job that read dst's old buffer still finds what it read."""
         fresh = self.copy(src)
         dst.buf, dst.shape, dst.job = fresh.buf, fresh.shape, None
+        self.assignments += 1                       # a captured step's buffers may be stale
 
     def _row_indices(self, rows, indices, op="take_rows"):
         """The indices as int32 on the host, negative ones counted from the end."""
@@ -340,6 +365,8 @@ class OpenCLBackend(Backend):
 
     def _index_buffer(self, idx):
         # a new buffer, filled from the host when it is made: no queued copy
+        if self._recording is not None:
+            self._recording.refuse("it uploads row numbers from the host")
         return cl.Buffer(self.context, cl.mem_flags.READ_ONLY | cl.mem_flags.COPY_HOST_PTR,
                          hostbuf=idx)
 
@@ -572,11 +599,7 @@ class OpenCLBackend(Backend):
         dense_grads_step launch instead, with ``fused`` = (opt, lr, h1, h2,
         eps, c1, c2) (the gradient is computed in that kernel).
         """
-        for job in self._forward_jobs[:]:           # they read W and b: run them first
-            if job.wanted():
-                job.run()
-            else:
-                self._forward_jobs.remove(job)
+        self._run_forward_jobs()                    # they read W and b: run them first
         steps = self._step_layers(steps, n_buffers, fused)
         slots = kernels.STEP_SLOTS
         for first in range(0, len(steps), slots):
@@ -591,6 +614,14 @@ class OpenCLBackend(Backend):
             for _ in range(slots - len(group)):
                 args += [stand_in] * n_buffers + [0, 0.0, 0.0]
             self._launch_1d(name, work, *(args + list(scalars)))
+
+    def _run_forward_jobs(self):
+        """Run the deferred forward passes still wanted (before W and b change)."""
+        for job in self._forward_jobs[:]:
+            if job.wanted():
+                job.run()
+            else:
+                self._forward_jobs.remove(job)
 
     def _step_layers(self, steps, n_buffers, fused):
         """Launch dense_grads_step for each layer whose (W, dW) and (b, db) are
@@ -639,6 +670,16 @@ class OpenCLBackend(Backend):
         c2 = 1.0 / (1.0 - beta2 ** t)
         self._steps("adam_steps", steps, 4, (lr, beta1, beta2, eps, c1, c2),
                     (2, lr, beta1, beta2, eps, c1, c2))
+
+    # === Running a step many times ==========================================
+
+    def captured(self, step, on_replay=None):
+        """``step`` recorded and replayed (``tinynet_opencl.capture``): once two
+        calls in a row queue the same kernels, later calls on a batch of the
+        same shape queue them again without running ``step``'s Python."""
+        if not self.capture:
+            return step
+        return Captured(self, step, on_replay)
 
     # === Randomness =========================================================
 

@@ -5,6 +5,8 @@
 ``tiles_for(device, dt)``     the vector width and block shapes for a device
 ``kernels_for(ctx, dt, t)``   {name: Kernel} of ``kernels.SOURCE`` built for a
                               dtype and Tiles, scalar types declared
+``clone_kernel(kernel, args)``  another Kernel object of the same kernel, with
+                              arguments of its own (``capture``)
 ============================  ==============================================
 
 Work-group sizes are fixed (``LOCAL_1D``, ``LOCAL_2D``): on pocl each new size
@@ -20,7 +22,8 @@ from tinynet.errors import BackendError
 from . import kernels
 from .context import build_program, load_pyopencl
 
-__all__ = ["LOCAL_1D", "LOCAL_2D", "Tiles", "context_for", "tiles_for", "kernels_for"]
+__all__ = ["LOCAL_1D", "LOCAL_2D", "PARAMETERS", "Tiles", "context_for", "tiles_for",
+           "kernels_for", "clone_kernel"]
 
 #: Work-group sizes, fixed: on pocl each new size costs a compile (40-70 ms).
 LOCAL_1D = 64
@@ -32,6 +35,11 @@ _SCALAR_TYPES = {"int": "int32", "uint": "uint32"}
 # dtype): every backend object on the same device shares them.
 _contexts = {}
 _programs = {}
+_scalar_types = {}          # Kernel.int_ptr -> its scalar argument types
+#: kernel name -> the names of its parameters, as in kernels.SOURCE
+PARAMETERS = {name: [param.split()[-1].lstrip("*") for param in params.split(",")]
+              for name, params in re.findall(r"__kernel\s+void\s+(\w+)\s*\(([^)]*)\)",
+                                             kernels.SOURCE)}
 
 
 def context_for(device):
@@ -127,6 +135,23 @@ def kernels_for(context, dtype, tiles):
                     type_name = param.replace("const", "").split()[0]
                     scalar_types.append(np.dtype(_SCALAR_TYPES.get(type_name, dtype)))
             kernel.set_scalar_arg_dtypes(scalar_types)
+            _scalar_types[kernel.int_ptr] = scalar_types
             table[name] = kernel
         _programs[key] = table
     return _programs[key]
+
+
+def clone_kernel(kernel, args, spares=None):
+    """Another Kernel object for ``kernel``'s program and name, ``args`` set on it.
+
+    A Kernel keeps the arguments last set on it; a captured step's launches
+    each get their own, so that a replay only queues them. ``spares``: a
+    list of such objects no longer used, taken from first (a new one costs
+    about 0.5 ms: pyopencl writes its argument-setting code). The scalars are
+    set as numpy numbers of the kernel's declared types.
+    """
+    cl, _ = load_pyopencl()
+    twin = spares.pop() if spares else cl.Kernel(kernel.program, kernel.function_name)
+    for position, (arg, scalar_type) in enumerate(zip(args, _scalar_types[kernel.int_ptr])):
+        twin.set_arg(position, arg if scalar_type is None else scalar_type.type(arg))
+    return twin

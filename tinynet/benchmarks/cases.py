@@ -472,6 +472,7 @@ def _epoch_setup(kind):
             from ..layers import Dense
             from ..network import Network
             from ..optim import Momentum
+            from ..training import train_epoch
             B = impl
             net = Network([Dense(sizes[0], sizes[1], "sigmoid"), Dense(sizes[1], sizes[2], output)],
                           loss=loss, seed=0, backend=B)
@@ -482,9 +483,7 @@ def _epoch_setup(kind):
             def run():                  # fit's inner loop: data on the backend, loss read once
                 rng.shuffle(order)
                 loss_acc = B.accumulator()
-                for start in range(0, n, BATCH):
-                    index = order[start:start + BATCH]
-                    net.train_step(*B.take_rows_pair(Xd, Td, index), optimizer, loss_acc)
+                train_epoch(net, Xd, Td, order, BATCH, optimizer, loss_acc)
                 return B.read(loss_acc) / n          # read() waits for the device
 
             launches = _launches_per_batch(B, run, -(-n // BATCH))
