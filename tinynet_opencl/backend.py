@@ -356,10 +356,11 @@ class OpenCLBackend(Backend):
     def _row_indices(self, rows, indices, op="take_rows"):
         """The indices as int32 on the host, negative ones counted from the end."""
         indices = list(indices)
-        if indices and (min(indices) < -rows or max(indices) >= rows):
+        lowest = min(indices) if indices else 0
+        if lowest < -rows or indices and max(indices) >= rows:
             raise IndexError("{}: a row index is out of range for {} rows".format(op, rows))
         idx = np.array(indices, dtype=np.int32)
-        if indices and min(indices) < 0:
+        if lowest < 0:
             idx[idx < 0] += rows
         return idx
 
