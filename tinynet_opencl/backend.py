@@ -32,6 +32,11 @@ else that reads such a result computes it first, with its own launch. A
 training step of a two-layer MLP is therefore 5 launches, batch included.
 ``launches`` counts the kernels (and device copies and fills) queued so far.
 
+Captured steps (``tinynet_opencl.capture``): ``captured(step)``, which
+``fit`` uses, records the kernels of a training step and replays them for
+the later batches of the epoch without running the step's Python: the same
+kernels on the same buffers, plus one copy of the batch's row numbers.
+
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
 >>> B.to_list(B.matmul_nt(B.array([[1, 2]]), B.array([[3, 4], [5, 6]])))  # doctest: +SKIP
 [[11.0, 17.0]]
