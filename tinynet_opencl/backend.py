@@ -35,7 +35,7 @@ training step of a two-layer MLP is therefore 5 launches, batch included.
 Captured steps (``tinynet_opencl.capture``): ``captured(step)``, which
 ``fit`` uses, records the kernels of a training step and replays them for
 the later batches of the epoch without running the step's Python: the same
-kernels on the same buffers, plus one copy of the batch's row numbers.
+kernels on the same buffers, pointed at each new batch's row numbers.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
 >>> B.to_list(B.matmul_nt(B.array([[1, 2]]), B.array([[3, 4], [5, 6]])))  # doctest: +SKIP
@@ -738,15 +738,16 @@ class OpenCLBackend(Backend):
             raise ShapeError("dense_grads: delta {} and input {} differ in rows".format(
                 delta.shape, A_prev.shape))
         dW, db = self._later(n_out, n_in, "dW"), self._later(1, n_out, "db")
-        Grads(self, delta.buf, self._rows(A_prev), m, dW, db)
+        Grads(self, delta.buf, A_prev, m, dW, db)
         return dW, db
 
     def _grads_launch(self, name, job, W, *args):
         """A dense_grads or dense_grads_step launch for a Grads job."""
         n_out, n_in = W.shape
+        a_prev, idx, gather = job.a_prev_rows()
         self._launch_2d(name, -(-(n_in + 1) // self._block_cols),
                         -(-n_out // self.tiles.block_rows), n_out, n_in, job.m, job.delta,
-                        job.a_prev[0], 1.0 / max(job.m, 1), W.buf, *job.a_prev[1:], *args)
+                        a_prev, 1.0 / max(job.m, 1), W.buf, idx, gather, *args)
 
     def _dense_grads(self, job, dW, db):
         """The launch of a Grads job that is read (deferred.Grads.launch)."""

@@ -12,13 +12,16 @@ step that
    (apart from their own batch and the results they made themselves), it
    makes a ``Replay`` of the second one;
 3. from then on, for a call whose arguments are the same apart from the
-   batch (same shape, same data set), copies the batch's row numbers into
-   the recorded batch's place and queues the recorded kernels again, their
-   arguments already set. No layer, loss or optimiser code runs.
+   batch (same shape, same data set), points the recorded kernels at the
+   new batch's row numbers (the index buffer ``take_rows_pair`` made) and
+   queues them again, their other arguments already set. No layer, loss or
+   optimiser code runs, and nothing more is queued than the step's kernels.
 
 The same kernels run in the same order on the same buffers, so the numbers
 are those of running ``step`` every time, bit for bit. The layers' caches
-(Z, A, delta) hold the last batch's values afterwards, as they would.
+(the input batch, Z, A, delta, a deferred gradient) hold the last batch's
+values afterwards, as they would; so does the batch the recorded call was
+given (its Gather reads the newest row numbers).
 
 A call is never replayed, and ``Captured.why_not`` says why, when its
 recording
@@ -61,12 +64,13 @@ class Recording:
         self.launches = []                 # (kernel name, global size, local size, args)
         self.made = set()                  # id() of every buffer made during the call
         self.why_not = None                # why this call cannot be replayed
-        #: id(index buffer) -> the argument it is the batch of
+        #: (argument position, its Gather) for each batch argument (read in place)
+        self.gathers = [(position, arg.job) for position, arg in enumerate(args)
+                        if type(getattr(arg, "job", None)) is Gather]
+        #: id(index buffer) -> the first argument it is the batch of
         self.inputs = {}
-        for position, arg in enumerate(args):
-            job = getattr(arg, "job", None)
-            if type(job) is Gather:
-                self.inputs.setdefault(id(job.idx), position)
+        for position, job in self.gathers:
+            self.inputs.setdefault(id(job.idx), position)
 
     def refuse(self, why):
         """Note that this call cannot be replayed (the first reason is kept)."""
@@ -113,9 +117,10 @@ def _is_buffer(x):
     return hasattr(x, "int_ptr")                  # a pyopencl Buffer or PooledBuffer
 
 
-def _batch_key(arg):
-    """What a batch argument must keep for a replay: its data set and shape."""
-    job = getattr(arg, "job", None)
+def _batch_key(arg, job=None):
+    """What a batch argument must keep for a replay: its data set and shape
+    (None for an argument that is not a batch read in place)."""
+    job = job or getattr(arg, "job", None)
     if type(job) is Gather:
         return (id(job.source), arg.shape)
     return None
@@ -123,7 +128,14 @@ def _batch_key(arg):
 
 class Replay:
     """The recorded kernels of one call, each a Kernel object of its own with
-    its arguments set, ready to be queued again."""
+    its arguments set, ready to be queued again.
+
+    The batch: each kernel argument that was the recorded batch's index
+    buffer is set to the next batch's before a replay, and the recorded
+    Gathers (the layers' cached input, a deferred gradient) read it too.
+    Arguments that shared one index buffer (X and T of ``take_rows_pair``)
+    must share one again.
+    """
 
     def __init__(self, backend, recording):
         self.backend = backend
@@ -134,10 +146,19 @@ class Replay:
         for name, global_size, local_size, args in recording.launches:
             kernel = clone_kernel(backend._kernels[name], args, spares.get(name))
             self.kernels.append((kernel, global_size, local_size))
-        self.batches = {}                        # argument position -> recorded index buffer
-        for position, arg in enumerate(recording.args):
-            if type(getattr(arg, "job", None)) is Gather:
-                self.batches[position] = arg.job.idx
+        self.lead = {}       # batch argument position -> the first one sharing its index buffer
+        self.keys = {}       # batch argument position -> (its data set, its shape)
+        self.gathers = {}    # lead position -> the recorded Gathers of its index buffer
+        self.slots = {}      # lead position -> [(kernel, argument number)] reading it
+        for position, job in recording.gathers:
+            lead = recording.inputs[id(job.idx)]
+            self.lead[position] = lead
+            self.keys[position] = _batch_key(recording.args[position], job)
+            self.gathers.setdefault(lead, []).append(job)
+        for (kernel, _, _), (_, _, _, args) in zip(self.kernels, recording.launches):
+            for number, arg in enumerate(args):
+                if _is_buffer(arg) and id(arg) in recording.inputs:
+                    self.slots.setdefault(recording.inputs[id(arg)], []).append((kernel, number))
 
     def __del__(self):
         # a Kernel object costs ~0.5 ms to make (pyopencl builds its argument
@@ -146,37 +167,42 @@ class Replay:
         for kernel, _, _ in self.kernels:
             spares.setdefault(kernel.function_name, []).append(kernel)
 
-    def copies_for(self, args):
-        """[(recorded index buffer, new one, bytes)] to replay for ``args``; None
-        when the arguments differ in more than their batch."""
+    def batch_for(self, args):
+        """{lead position: the index buffer of its new batch} to replay for
+        ``args``; None when they differ from the recorded ones in more than
+        their batches."""
         recorded = self.recording.args
         if len(args) != len(recorded):
             return None
-        copies = []
+        batch = {}
         for position, (arg, old) in enumerate(zip(args, recorded)):
-            if arg is old:
+            if arg is old and position not in self.lead:
                 continue
-            if position not in self.batches or _batch_key(arg) != _batch_key(old):
+            lead = self.lead.get(position)
+            if lead is None or _batch_key(arg) != self.keys[position]:
                 return None
-            target = self.batches[position]
-            if all(target is not copy[0] for copy in copies):
-                copies.append((target, arg.job.idx, 4 * arg.shape[0]))
-        return copies
+            idx = arg.job.idx
+            if batch.setdefault(lead, idx) is not idx:
+                return None
+        return batch
 
-    def run(self, copies):
+    def run(self, batch):
         B = self.backend
         B._run_forward_jobs()                    # as an optimiser step does first
         cl = B._cl
         queue, enqueue = B.queue, cl.enqueue_nd_range_kernel
         try:
-            for target, source, nbytes in copies:
-                cl.enqueue_copy(queue, target, source, byte_count=nbytes)
+            for lead, idx in batch.items():
+                for kernel, number in self.slots.get(lead, ()):
+                    kernel.set_arg(number, idx)
+                for job in self.gathers[lead]:
+                    job.idx = idx
             for kernel, global_size, local_size in self.kernels:
                 enqueue(queue, kernel, global_size, local_size)
         except cl.Error as error:
             raise BackendError("OpenCL error replaying a captured step on {}: {}".format(
                 B.device.name.strip(), error)) from error
-        B.launches += len(copies) + len(self.kernels)
+        B.launches += len(self.kernels)
 
 
 class Captured:
@@ -199,9 +225,9 @@ class Captured:
             self.replay = self.last = None       # a matrix got a new buffer: record again
             self.recorded = 0
         if self.replay is not None:
-            copies = self.replay.copies_for(args)
-            if copies is not None:
-                self.replay.run(copies)
+            batch = self.replay.batch_for(args)
+            if batch is not None:
+                self.replay.run(batch)
                 self.replays += 1
                 if self.on_replay is not None:
                     self.on_replay()

@@ -25,7 +25,8 @@ about jobs still sees the right numbers: deferring changes how many kernels
 run, never a result.
 
 A job reads its inputs when it runs, so it keeps their device buffers (not
-the matrices) from the moment it is made; ``assign`` gives its target a new
+the matrices) from the moment it is made (a batch read in place: its
+Gather, whose row numbers only a replayed step changes, ``capture``); ``assign`` gives its target a new
 buffer rather than writing into the old one. The one thing written in place
 that a job reads is a layer's weights (``dense_forward`` reads W and b), so
 the optimiser steps first run every forward job still waiting.
@@ -85,12 +86,22 @@ class Gather(Job):
 class Grads(Job):
     """(dW, db) = ((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta) of a dense layer."""
 
-    def __init__(self, backend, delta, a_prev_rows, m, dW, db):
+    def __init__(self, backend, delta, A_prev, m, dW, db):
         self.delta = delta                            # buffer of the layer's delta
-        self.a_prev = a_prev_rows                     # (buffer, index buffer, gather flag)
+        # the layer's input: its buffer, or the Gather of a batch read in place
+        # (whose row numbers a replayed step changes: capture.Replay)
+        job = A_prev.job
+        self.a_prev = job if type(job) is Gather else A_prev.buf
         self.m = m
         self.shapes = [dW.shape, db.shape]
         super().__init__(backend, [dW, db])
+
+    def a_prev_rows(self):
+        """(buffer, index buffer, gather flag) of the layer's input, for a kernel."""
+        a = self.a_prev
+        if type(a) is Gather:
+            return a.source, a.idx, 1
+        return a, self.backend._no_index, 0
 
     def is_dW(self, M):
         """Whether M is this job's dW (else its db)."""
