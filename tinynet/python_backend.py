@@ -61,8 +61,9 @@ else:
         return sum(map(mul, u, v))
 
     def _dots(u, rows):
-        """[u·v for v in rows]"""
-        return [sum(map(mul, u, v)) for v in rows]
+        """[u·v for v in rows], as sum(map(mul, u, v)) for each v, all in map
+        (no Python frame per dot product: about 1% of a training step)."""
+        return list(map(sum, map(map, repeat(mul), repeat(u), rows)))
 
 _MASK32 = 0xFFFFFFFF
 
@@ -297,7 +298,7 @@ class PythonBackend(Backend):
         for i, (p_row, v_row, g_row) in enumerate(zip(P, V, G)):
             v_row = [mu * v - lr * g for v, g in zip(v_row, g_row)]
             V[i] = v_row
-            P[i] = [p + v for p, v in zip(p_row, v_row)]
+            P[i] = list(map(add, p_row, v_row))          # p + v for each entry
 
     def adam_step(self, P, M, V, G, lr, beta1, beta2, eps, t, l2=0.0, l1=0.0):
         """Adam (Kingma & Ba, 2015), step t = 1, 2, ...

@@ -9,10 +9,12 @@ and divide the difference of the two "Collected" totals by 2 × 1600: the
 instructions of one training sample (forward, backward and momentum update)
 of the digits MLP 256 → 64 sigmoid → 10 softmax, batch 32. Use the
 interpreter's real binary, not a shell shim (e.g. ~/.pyenv/versions/3.11.7/bin/python).
-Measured on 2026-11-22 with CPython 3.11.7: 823,327,430 and 41,272,737,776,
-12.64 M per sample (target ≤ 12.5 M). With plain SGD (lr 0.1), as this
-workload trained before that day, it was 12.39 M: the momentum update costs
-about 0.25 M per sample.
+Measured on 2026-11-23 with CPython 3.11.7: 872,518,400 and 40,952,746,872,
+12.53 M per sample (target ≤ 12.5 M); 12.64 M the day before, when the dot
+products of ``_dots`` ran in a list comprehension (12.55 M with them in map)
+and the momentum step added p + v in one too. With plain SGD (lr 0.1), as
+this workload trained before 2026-11-22, it was 12.39 M (with the older dot
+products): the momentum update costs about 0.25 M per sample.
 
 A second argument runs the same workload (the same data, 1600 samples an
 epoch in order, batch 32) on a per-neuron reference instead: ``naive``
