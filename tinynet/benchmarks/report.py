@@ -141,7 +141,7 @@ def _ratio_text(ratio):
 def _row_cells(r, rows):
     kind = GROUPS[r["group"]][3]
     if kind == "flops":
-        rate = "{:.3g} GFLOP/s".format(r["flops"] / r["seconds"] / 1e9)
+        rate = _gflops(r["flops"] / r["seconds"] / 1e9)
     else:
         rate = "{:,.0f} samples/s".format(r["samples"] / r["seconds"])
     python = _python_time(rows, r.get("size"))
@@ -151,10 +151,29 @@ def _row_cells(r, rows):
     peak = r.get("peak_gflops")
     fraction = "—"
     if kind == "flops" and peak:
-        fraction = "{:.2g}%".format(100.0 * r["flops"] / r["seconds"] / 1e9 / peak)
+        fraction = _percent(100.0 * r["flops"] / r["seconds"] / 1e9 / peak)
     name = r["impl"]
     size = "" if r.get("size") is None else str(r["size"])
     return [name, size, _time_text(r["seconds"]), rate, ratio, fraction]
+
+
+def _gflops(value):
+    """Three significant digits, whole numbers from 1000 on (a GPU's rate).
+
+    >>> [_gflops(x) for x in (0.0333, 59.46, 127.4, 8857.2)]
+    ['0.0333 GFLOP/s', '59.5 GFLOP/s', '127 GFLOP/s', '8,857 GFLOP/s']
+    """
+    return "{:,.0f} GFLOP/s".format(value) if value >= 1000 else "{:.3g} GFLOP/s".format(value)
+
+
+def _percent(value):
+    """Two significant digits, without an exponent ('0.027%', '4.4%', '43%', '106%':
+    above 100% the estimated peak's clock is lower than the one the CPU ran at).
+
+    >>> [_percent(x) for x in (0.0271, 4.44, 43.2, 105.6)]
+    ['0.027%', '4.4%', '43%', '106%']
+    """
+    return "{:.0f}%".format(value) if value >= 10 else "{:.2g}%".format(value)
 
 
 HEADER = ["backend", "size", "time/call", "rate", "speed-up vs python", "of peak"]
