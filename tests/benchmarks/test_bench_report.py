@@ -8,6 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from tinynet.__main__ import main
+from tinynet.benchmarks.cases import cases
 from tinynet.benchmarks.report import crossover, launch_lines, results_from_pytest_json, text_report
 
 
@@ -107,3 +108,34 @@ def test_launches_per_batch_are_reported_for_backends_that_count_them():
     assert launch_lines(rows) == ["launches per training batch: opencl 8 (epoch: digits MLP "
                                   "256→64 sigmoid→10 softmax; the loss is read once an epoch)"]
     assert "launches per training batch: opencl 8" in text_report(rows)
+
+
+def test_in_turn_times_each_case_every_round_and_gives_the_ratio_to_the_first(capsys, monkeypatch):
+    from tinynet.benchmarks import cli
+    order = []
+    real = cli.in_turn
+
+    def spy(todo, rounds, calls=3):
+        timed, skipped = real(todo, rounds, calls)
+        order.extend(case.impl for case in todo)
+        return timed, skipped
+
+    monkeypatch.setattr(cli, "in_turn", spy)
+    assert main(["bench", "--in-turn", "2", "--rounds", "1", "--groups", "epoch_boston",
+                 "--backends", "ref-naive,python"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert order == ["ref-naive", "python"]      # the first backend named is the baseline
+    assert lines[0] == ("timed in turn: 2 rounds, each the best of 1 calls of every case; "
+                        "medians over the rounds")
+    assert lines[1].startswith("epoch_boston: ref-naive ") and "time" not in lines[1]
+    assert lines[2].startswith("epoch_boston: python ")
+    assert "× ref-naive's time (per round " in lines[2]
+    timed, _ = real(cases(["epoch_boston"], ["python"]), 3, 1)
+    assert len(timed[0][1]) == 3                  # one best time a round
+
+
+def test_in_turn_refuses_charts_and_zero_rounds(capsys):
+    assert main(["bench", "--in-turn", "1", "--svg", "x"]) == 2
+    assert "leave out --in-turn" in capsys.readouterr().err
+    assert main(["bench", "--in-turn", "-1"]) == 2
+    assert "--in-turn and --rounds must be at least 1" in capsys.readouterr().err

@@ -11,6 +11,13 @@ than half that is timed once, except the digits epoch of python, ref-naive and
 ref-tutorial, three times each, for the speed target), and the python backend
 only up to the ``QUICK_PYTHON_MAX`` sizes; ``--full`` runs the python backend
 over the whole sweep of the pytest suite.
+
+``--in-turn N`` is for comparing two or more backends on a noisy machine:
+instead of timing one case after another, it times every case once (the best
+of ``--rounds`` calls) in each of N rounds, so that a slow spell of the
+machine falls on all of them, and reports for each case the median of its N
+times and, against the first backend named, the median of the N ratios
+measured in the same round, with their range.
 """
 
 import statistics
@@ -38,6 +45,10 @@ def add_arguments(parser):
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG chart per group to DIR")
     parser.add_argument("--markdown", action="store_true",
                         help="print Markdown (date, machine, OpenCL device, tables) instead of text")
+    parser.add_argument("--in-turn", type=int, metavar="N", default=0,
+                        help="time the cases in turn, N rounds, and report the median time "
+                             "and the median ratio to the first backend named (for noisy "
+                             "machines)")
     parser.add_argument("--from-json", metavar="FILE",
                         help="report a 'pytest tests/benchmarks --benchmark-json FILE' run "
                              "instead of timing")
@@ -96,6 +107,61 @@ MIN_CALLS = {("epoch_digits", "python"): 3, ("epoch_digits", "ref-naive"): 3,
              ("epoch_digits", "ref-tutorial"): 3}
 
 
+def in_turn(todo, rounds, calls=3):
+    """Time the cases in turn: in each of ``rounds`` rounds, every case's best
+    of ``calls`` calls (a call of a fast case runs it enough times to take
+    about 2 ms, and counts the mean).  Returns ([(case, [seconds per round])], {impl: why
+    it was left out})."""
+    from .cases import Unavailable
+    prepared, skipped = [], {}
+    for case in todo:
+        if case.impl in skipped:
+            continue
+        try:
+            ready = case.prepare()
+        except Unavailable as why:
+            skipped[case.impl] = str(why)
+            continue
+        start = time.perf_counter()
+        ready.check(ready.run())                  # warm-up: compiles, caches; checked
+        first = time.perf_counter() - start
+        loops = max(1, min(1000, int(0.002 / max(first, 1e-7))))   # calls of ≥ ~2 ms
+        prepared.append((case, ready, loops, []))
+    clock = time.perf_counter
+    for _ in range(rounds):
+        for case, ready, loops, times in prepared:
+            best = float("inf")
+            for _ in range(calls):
+                start = clock()
+                for _ in range(loops):
+                    ready.run()
+                best = min(best, (clock() - start) / loops)
+            times.append(best)
+    return [(case, times) for case, _, _, times in prepared], skipped
+
+
+def in_turn_lines(timed, rounds, calls):
+    """The report of ``in_turn``: one line a case, its ratio to the first backend."""
+    from .report import _ratio_text, _time_text
+    lines = ["timed in turn: {} rounds, each the best of {} calls of every case; medians "
+             "over the rounds".format(rounds, calls)]
+    first = {}                                    # (group, size) -> the first case's times
+    for case, times in timed:
+        key = (case.group, case.size)
+        where = case.group if case.size is None else "{} {}".format(case.group, case.size)
+        text = "{}: {} {}".format(where, case.impl, _time_text(statistics.median(times)))
+        if key not in first:
+            first[key] = (case.impl, times)
+        else:
+            base, base_times = first[key]
+            ratios = [t / b for t, b in zip(times, base_times)]
+            text += " = {} {}'s time (per round {}–{})".format(
+                _ratio_text(statistics.median(ratios)), base, _ratio_text(min(ratios)),
+                _ratio_text(max(ratios)))
+        lines.append(text)
+    return lines
+
+
 def run(args, out=None, err=None):
     """Run the bench subcommand; returns the exit status.  Bad options raise ValueError."""
     out = out or sys.stdout
@@ -112,6 +178,28 @@ def run(args, out=None, err=None):
         if not results:
             raise ValueError("{} holds no tinynet benchmark results".format(args.from_json))
         notes.append("from {}: pytest-benchmark best times (min over its rounds)".format(args.from_json))
+    elif args.in_turn:
+        if args.in_turn < 1 or args.rounds < 1:
+            raise ValueError("--in-turn and --rounds must be at least 1")
+        if args.svg:
+            raise ValueError("--svg draws the usual run's times; leave out --in-turn")
+        groups = _split(args.groups, list(cases_module.GROUPS), "group")
+        impls = _split(args.backends, cases_module.implementations(), "backend")
+        python_max = cases_module.PYTHON_MAX if args.full else cases_module.QUICK_PYTHON_MAX
+        todo = cases_module.cases(groups, impls, python_max, args.fit_epochs)
+        order = list(cases_module.GROUPS)
+        names = impls or []                       # the first backend named comes first
+        todo.sort(key=lambda case: (order.index(case.group), case.size or 0,
+                                    names.index(case.impl) if case.impl in names else 0))
+        timed, skipped = in_turn(todo, args.in_turn, args.rounds)
+        if not timed:
+            raise ValueError("nothing could be measured: " + "; ".join(
+                "{} left out: {}".format(impl, why) for impl, why in skipped.items()))
+        lines = in_turn_lines(timed, args.in_turn, args.rounds)
+        lines += ["{} left out: {}".format(impl, why) for impl, why in skipped.items()]
+        bullet = "- " if args.markdown else ""
+        out.write("\n".join(bullet + line for line in lines) + "\n")
+        return 0
     else:
         groups = _split(args.groups, list(cases_module.GROUPS), "group")
         impls = _split(args.backends, cases_module.implementations(), "backend")
