@@ -609,6 +609,35 @@ def test_new_weights_between_steps_are_recorded_again(ocl):
     assert results[True][3].replays > 0
 
 
+def test_fit_with_captured_steps_is_fit_without(monkeypatch):
+    """fit captures every epoch's step: the history, early stopping's choice and the weights
+    are those of the same fit with capture off, to the bit; the progress bar reads the loss
+    between replayed steps."""
+    from tinynet import Dense, Network
+    from tinynet.datasets import load_iris
+    from tinynet import training
+    data = load_iris()
+    X = [[v / 8.0 for v in row] for row in data.X]
+    monkeypatch.setattr(training._Progress, "wants_update", lambda self: True)   # every batch
+    replays = []
+    real_run = capture.Replay.run
+    monkeypatch.setattr(capture.Replay, "run", lambda self, batch: replays.append(1) or
+                        real_run(self, batch))
+    results = []
+    for on in (False, True):
+        B = OpenCLBackend(capture=on)
+        net = Network([Dense(4, 12, "tanh"), Dense(12, 3, "softmax")], loss="cross_entropy",
+                      seed=3, backend=B)
+        history = net.fit(X[:120], data.y[:120], epochs=12, batch_size=8, optimizer="momentum",
+                          lr=0.2, validation_data=(X[120:], data.y[120:]), early_stopping=3,
+                          verbose=0)
+        results.append((history.epochs, [history[k] for k in sorted(history.keys())],
+                        history.stopped_because, net.get_weights()))
+    assert results[0] == results[1]
+    # 15 batches an epoch: 2 recorded, 13 replayed (the first epoch: 3 and 12)
+    assert len(replays) == 13 * results[1][0] - 1
+
+
 def test_capture_can_be_turned_off(ocl, monkeypatch):
     step = object()
     assert OpenCLBackend(capture=False).captured(step) is step
