@@ -637,8 +637,35 @@ def test_fit_with_captured_steps_is_fit_without(monkeypatch):
         results.append((history.epochs, [history[k] for k in sorted(history.keys())],
                         history.stopped_because, net.get_weights()))
     assert results[0] == results[1]
-    # 15 batches an epoch: 2 recorded, 13 replayed (the first epoch: 3 and 12)
-    assert len(replays) == 13 * results[1][0] - 1
+    # fit captures once for the run: of its 15 batches an epoch only the first 3 run in full
+    # (the first also makes the velocities); the new accumulators of each epoch are swapped in
+    assert len(replays) == 15 * results[1][0] - 3
+
+
+def test_a_new_accumulator_is_swapped_into_the_replay(ocl):
+    """A matrix argument of the same shape (the next epoch's loss accumulator) is read and
+    written by the replayed kernels in place of the recorded one; the recorded one keeps
+    its total."""
+    from tinynet.optim import SGD
+    net, (X, T, rows), opt = two_layer(ocl), batches(ocl), SGD(0.1)
+    first, second = ocl.accumulator(), ocl.accumulator()
+    step = ocl.captured(net.train_step)
+    for index in rows[:4]:
+        step(*ocl.take_rows_pair(X, T, index), opt, first)
+    assert step.replays == 2
+    total = ocl.read(first)
+    for index in rows[4:8]:
+        step(*ocl.take_rows_pair(X, T, index), opt, second)
+    assert step.replays == 6 and ocl.read(first) == total
+    want, plain_net = ocl.accumulator(), two_layer(ocl)
+    plain_opt = SGD(0.1)
+    for index in rows[:4]:
+        plain_net.train_step(*ocl.take_rows_pair(X, T, index), plain_opt, ocl.accumulator())
+    for index in rows[4:8]:
+        plain_net.train_step(*ocl.take_rows_pair(X, T, index), plain_opt, want)
+    assert ocl.read(second) == ocl.read(want) and net.get_weights() == plain_net.get_weights()
+    step(*ocl.take_rows_pair(X, T, rows[8]), opt, ocl.zeros(1, 2))     # another shape: in full
+    assert step.replays == 6
 
 
 def test_capture_can_be_turned_off(ocl, monkeypatch):

@@ -10,7 +10,7 @@ every batch is summed on the backend and read once per epoch (or when the
 progress display refreshes), so a device backend is never stopped inside the
 loop to copy a number back. The step goes through ``Backend.captured``: a
 device backend may record the kernels of the first batches and replay them
-for the rest of the epoch (the same numbers, without the step's Python).
+for the rest of the run (the same numbers, without the step's Python).
 """
 
 import math
@@ -101,6 +101,7 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
     history = History()
     progress = _Progress(verbose, epochs, log_every)
     best = (math.inf, None, 0)                 # (validation loss, weights, epoch)
+    step = B.captured(net.train_step, on_replay=optimizer.count_step)
     for epoch in range(1, epochs + 1):
         if shuffle:
             rng.shuffle(order)
@@ -111,7 +112,7 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
             if progress.wants_update():
                 progress.batch(epoch, number, count, B.read(loss_acc) / done)
 
-        train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc, show)
+        train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc, show, step)
         values = {"loss": B.read(loss_acc) / n}
         if not math.isfinite(values["loss"]):
             net.restore(good_weights)
@@ -146,16 +147,19 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
 
 
 def train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc=None,
-                after_batch=None):
+                after_batch=None, step=None):
     """One pass over the rows ``order`` of the backend data (Xd, Td): a step per batch.
 
     Each mini-batch of ``batch_size`` rows is gathered on the backend and
     takes one ``net.train_step``; the losses are added into ``loss_acc``
     (and the correct classifications into ``correct_acc``) on the backend.
     ``after_batch(number, count, rows done)`` is called after each batch.
+    ``step``: ``net.train_step`` as ``B.captured`` gives it, made once for
+    many epochs (``fit`` does that); by default, one for this epoch.
     """
     B = net.backend
-    step = B.captured(net.train_step, on_replay=optimizer.count_step)
+    if step is None:
+        step = B.captured(net.train_step, on_replay=optimizer.count_step)
     starts = range(0, len(order), batch_size)
     for number, start in enumerate(starts, 1):
         index = order[start:start + batch_size]

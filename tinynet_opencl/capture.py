@@ -12,10 +12,12 @@ step that
    (apart from their own batch and the results they made themselves), it
    makes a ``Replay`` of the second one;
 3. from then on, for a call whose arguments are the same apart from the
-   batch (same shape, same data set), points the recorded kernels at the
+   batch (same shape, same data set) and matrices of the recorded shapes
+   (the next epoch's loss accumulator), points the recorded kernels at the
    new batch's row numbers (the index buffer ``take_rows_pair`` made) and
-   queues them again, their other arguments already set. No layer, loss or
-   optimiser code runs, and nothing more is queued than the step's kernels.
+   at the new matrices, and queues them again, their other arguments
+   already set. No layer, loss or optimiser code runs, and nothing more is
+   queued than the step's kernels. ``fit`` captures once for the whole run.
 
 The same kernels run in the same order on the same buffers, so the numbers
 are those of running ``step`` every time, bit for bit. The layers' caches
@@ -35,8 +37,8 @@ recording
 * returns a value.
 
 Between calls nothing the step reads on the host may change: a learning rate
-set between two replayed calls would not be seen (``fit`` captures each
-epoch anew). ``assign`` (used by ``Network.restore`` and ``set_weights``)
+set between two replayed calls would not be seen (capture anew after such a
+change). ``assign`` (used by ``Network.restore`` and ``set_weights``)
 gives a matrix a new buffer, so it makes a captured step record again.
 
 Steps that never match stop being recorded after ``TRIES`` calls.
@@ -117,6 +119,12 @@ def _is_buffer(x):
     return hasattr(x, "int_ptr")                  # a pyopencl Buffer or PooledBuffer
 
 
+def _BufferTypes():
+    """The classes of device buffers (pyopencl's MemoryObjectHolder)."""
+    from .context import load_pyopencl
+    return load_pyopencl()[0].MemoryObjectHolder
+
+
 def _batch_key(arg, job=None):
     """What a batch argument must keep for a replay: its data set and shape
     (None for an argument that is not a batch read in place)."""
@@ -155,10 +163,20 @@ class Replay:
             self.lead[position] = lead
             self.keys[position] = _batch_key(recording.args[position], job)
             self.gathers.setdefault(lead, []).append(job)
+        #: the arguments of the call the kernels now stand for
+        self.args = list(recording.args)
+        #: argument position -> [(kernel, argument number)] reading that matrix
+        #: argument's buffer (not a batch: an accumulator, say)
+        self.matrices = {}
+        buffers = {id(arg._buf): position for position, arg in enumerate(recording.args)
+                   if position not in self.lead and isinstance(getattr(arg, "_buf", None),
+                                                                   _BufferTypes())}
         for (kernel, _, _), (_, _, _, args) in zip(self.kernels, recording.launches):
             for number, arg in enumerate(args):
                 if _is_buffer(arg) and id(arg) in recording.inputs:
                     self.slots.setdefault(recording.inputs[id(arg)], []).append((kernel, number))
+                elif _is_buffer(arg) and id(arg) in buffers:
+                    self.matrices.setdefault(buffers[id(arg)], []).append((kernel, number))
 
     def __del__(self):
         # a Kernel object costs ~0.5 ms to make (pyopencl builds its argument
@@ -168,25 +186,33 @@ class Replay:
             spares.setdefault(kernel.function_name, []).append(kernel)
 
     def batch_for(self, args):
-        """{lead position: the index buffer of its new batch} to replay for
-        ``args``; None when they differ from the recorded ones in more than
-        their batches."""
-        recorded = self.recording.args
+        """What to change to replay for ``args``: ({lead position: the index
+        buffer of its new batch}, [(position, a new matrix argument)]), or
+        None when they differ from the recorded ones in more than their
+        batches and their matrices of the same shape (accumulators)."""
+        recorded = self.args
         if len(args) != len(recorded):
             return None
-        batch = {}
+        batch, matrices = {}, []
         for position, (arg, old) in enumerate(zip(args, recorded)):
             if arg is old and position not in self.lead:
                 continue
             lead = self.lead.get(position)
-            if lead is None or _batch_key(arg) != self.keys[position]:
+            if lead is not None:
+                if _batch_key(arg) != self.keys[position]:
+                    return None
+                idx = arg.job.idx
+                if batch.setdefault(lead, idx) is not idx:
+                    return None
+            elif position in self.matrices and type(arg) is type(old) and \
+                    arg.shape == old.shape and arg.job is None:
+                matrices.append((position, arg))
+            else:
                 return None
-            idx = arg.job.idx
-            if batch.setdefault(lead, idx) is not idx:
-                return None
-        return batch
+        return batch, matrices
 
-    def run(self, batch):
+    def run(self, change):
+        batch, matrices = change
         B = self.backend
         B._run_forward_jobs()                    # as an optimiser step does first
         cl = B._cl
@@ -197,6 +223,10 @@ class Replay:
                     kernel.set_arg(number, idx)
                 for job in self.gathers[lead]:
                     job.idx = idx
+            for position, M in matrices:
+                for kernel, number in self.matrices[position]:
+                    kernel.set_arg(number, M._buf)
+                self.args[position] = M
             for kernel, global_size, local_size in self.kernels:
                 enqueue(queue, kernel, global_size, local_size)
         except cl.Error as error:
@@ -225,9 +255,9 @@ class Captured:
             self.replay = self.last = None       # a matrix got a new buffer: record again
             self.recorded = 0
         if self.replay is not None:
-            batch = self.replay.batch_for(args)
-            if batch is not None:
-                self.replay.run(batch)
+            change = self.replay.batch_for(args)
+            if change is not None:
+                self.replay.run(change)
                 self.replays += 1
                 if self.on_replay is not None:
                     self.on_replay()

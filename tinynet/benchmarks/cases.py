@@ -480,10 +480,12 @@ def _epoch_setup(kind):
             optimizer = Momentum(lr=lr, mu=0.9)
             initial = net.evaluate(X, y if kind == "digits" else yv)["loss"]
 
+            step = B.captured(net.train_step, optimizer.count_step)     # once, as fit does
+
             def run():                  # fit's inner loop: data on the backend, loss read once
                 rng.shuffle(order)
                 loss_acc = B.accumulator()
-                train_epoch(net, Xd, Td, order, BATCH, optimizer, loss_acc)
+                train_epoch(net, Xd, Td, order, BATCH, optimizer, loss_acc, step=step)
                 return B.read(loss_acc) / n          # read() waits for the device
 
             launches = _launches_per_batch(B, run, -(-n // BATCH))
