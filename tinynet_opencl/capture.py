@@ -119,12 +119,6 @@ def _is_buffer(x):
     return hasattr(x, "int_ptr")                  # a pyopencl Buffer or PooledBuffer
 
 
-def _BufferTypes():
-    """The classes of device buffers (pyopencl's MemoryObjectHolder)."""
-    from .context import load_pyopencl
-    return load_pyopencl()[0].MemoryObjectHolder
-
-
 def _batch_key(arg, job=None):
     """What a batch argument must keep for a replay: its data set and shape
     (None for an argument that is not a batch read in place)."""
@@ -142,7 +136,9 @@ class Replay:
     buffer is set to the next batch's before a replay, and the recorded
     Gathers (the layers' cached input, a deferred gradient) read it too.
     Arguments that shared one index buffer (X and T of ``take_rows_pair``)
-    must share one again.
+    must share one again. A matrix argument that is not a batch (the loss
+    accumulator) may be another matrix of the same shape: the kernel
+    arguments that were the recorded one's buffer are set to the new one's.
     """
 
     def __init__(self, backend, recording):
@@ -169,8 +165,7 @@ class Replay:
         #: argument's buffer (not a batch: an accumulator, say)
         self.matrices = {}
         buffers = {id(arg._buf): position for position, arg in enumerate(recording.args)
-                   if position not in self.lead and isinstance(getattr(arg, "_buf", None),
-                                                                   _BufferTypes())}
+                   if position not in self.lead and _is_buffer(getattr(arg, "_buf", None))}
         for (kernel, _, _), (_, _, _, args) in zip(self.kernels, recording.launches):
             for number, arg in enumerate(args):
                 if _is_buffer(arg) and id(arg) in recording.inputs:
@@ -180,7 +175,7 @@ class Replay:
 
     def __del__(self):
         # a Kernel object costs ~0.5 ms to make (pyopencl builds its argument
-        # code): give them back for the next epoch's replay
+        # code): give them back for the next Replay
         spares = self.backend._spare_kernels
         for kernel, _, _ in self.kernels:
             spares.setdefault(kernel.function_name, []).append(kernel)
