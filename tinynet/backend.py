@@ -185,9 +185,10 @@ class Backend:
 
         A device backend may record the kernels the first calls queue and,
         once two calls in a row queued the same ones, queue them again for
-        later calls on a batch of the same shape without running ``step``'s
-        Python; ``on_replay()`` then does the step's host-side bookkeeping
-        (the optimiser's step count).  Here every call simply runs ``step``.
+        later calls on a batch of the same shape (and accumulators of the
+        same shape) without running ``step``'s Python; ``on_replay()`` then
+        does the step's host-side bookkeeping (the optimiser's step count).
+        Here every call simply runs ``step``.
         """
         return step
 
