@@ -22,6 +22,7 @@ cl = pytest.importorskip("pyopencl")
 
 import tinynet_opencl  # noqa: E402  (after the skips: needs nothing, but is only useful with them)
 from tinynet_opencl import OpenCLBackend, capture, context, list_devices  # noqa: E402
+from tinynet_opencl.deferred import OutputStep  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -380,12 +381,67 @@ def test_deferred_batches_and_layers_give_the_eager_numbers(tiled):
     Ze, Ae = ocl.copy(Z), ocl.copy(A)
     Z2, A2 = ocl.dense_forward(Xe, W, b, "softmax")
     n, D = launches(ocl, ocl.softmax_cross_entropy, Z2, A2, T, acc, right)
-    assert n == 1 and Z2.job is None
+    assert n == 0 and type(Z2.job) is OutputStep         # it waits for the optimiser step
+    assert launches(ocl, D.__class__.buf.fget, D)[0] == 1 and Z2.job is None   # read: launched
     D_e = ocl.softmax_cross_entropy(Ze, Ae, Te, acc_e, right_e)
     np.testing.assert_allclose(host(ocl, D), host(ocl, D_e), atol=1e-6)
     np.testing.assert_allclose(host(ocl, A2), host(ocl, Ae), atol=1e-6)
     assert ocl.read(acc) == pytest.approx(ocl.read(acc_e), rel=1e-5)
     assert ocl.read(right) == ocl.read(right_e)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.01, 0.002)])
+def test_the_output_layers_step_in_one_kernel_matches_its_three_launches(tiled, optimizer, l2, l1):
+    """output_step (loss, delta below, the softmax layer's gradient and step in one launch)
+    against the same steps with the delta read first, which launches them one by one."""
+    from tinynet import Dense, Network
+    from tinynet.optim import make_optimizer
+    ocl = tiled
+    X, T = ocl.array(rand((64, 12), 1)), ocl.array(np.eye(4)[np.arange(64) % 4])
+    results = []
+    for apart in (False, True):
+        net = Network([Dense(12, 9, "tanh"), Dense(9, 4, "softmax")], loss="cross_entropy",
+                      seed=4, backend=ocl)
+        opt, loss, right = make_optimizer(optimizer, 0.1, l2=l2, l1=l1), *(
+            ocl.accumulator() for _ in range(2))
+        for start in range(0, 64, 16):
+            batch = ocl.take_rows_pair(X, T, range(start, start + 16))
+            if not apart:
+                n, _ = launches(ocl, net.train_step, *batch, opt, loss, right)
+                # forward, output_step, layer 1's step (the first step also fills the state)
+                assert n == 3 or start == 0, n
+                continue
+            net.forward(batch[0], training=True)
+            from tinynet import losses
+            delta = losses.output_delta(net.loss, ocl, net.layers[-1], batch[1], loss, right)
+            host(ocl, delta)                          # read: the loss launches on its own
+            net.backward(delta)
+            opt.step(ocl, net.parameters())
+        results.append((net.get_weights(), ocl.read(loss), ocl.read(right)))
+    (w_one, loss_one, right_one), (w_apart, loss_apart, right_apart) = results
+    flat = [np.concatenate([np.ravel(np.array(x, dtype=float)) for layer in w for x in layer])
+            for w in (w_one, w_apart)]
+    np.testing.assert_allclose(flat[0], flat[1], rtol=1e-5, atol=1e-6)
+    assert loss_one == pytest.approx(loss_apart, rel=1e-5) and right_one == right_apart
+
+
+def test_a_waiting_loss_runs_before_its_weights_change_another_way(ocl):
+    """The output layer's W stepped by a plain sgd_step (no deferred gradient): the waiting
+    loss (which reads W for its forward pass) is launched first, with the old W."""
+    from tinynet import Dense, Network
+    net = Network([Dense(5, 3, "softmax")], loss="cross_entropy", seed=1, backend=ocl)
+    X, T = ocl.array(rand((6, 5), 2)), ocl.array(np.eye(3)[np.arange(6) % 3])
+    layer = net.layers[0]
+    want = ocl.accumulator()
+    Z, A = ocl.dense_forward(X, layer.W, layer.b, "softmax")
+    ocl.softmax_cross_entropy(ocl.copy(Z), ocl.copy(A), T, want)
+    got = ocl.accumulator()
+    Z, A = ocl.dense_forward(X, layer.W, layer.b, "softmax")
+    D = ocl.softmax_cross_entropy(Z, A, T, got)
+    assert type(D.job) is OutputStep
+    ocl.sgd_step(layer.W, ocl.full(3, 5, 1.0), 10.0)       # a big change of W
+    assert D.job is None and ocl.read(got) == pytest.approx(ocl.read(want), rel=1e-6)
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
@@ -440,14 +496,15 @@ def test_launches_per_training_batch(ocl):
         loss, correct = ocl.accumulator(), ocl.accumulator()
         net.train_step(*ocl.take_rows_pair(data, targets, range(32)), optimizer, loss, correct)
         # the batch is read in place (no take_rows launch): forward of layer 1; the softmax
-        # layer, its loss and the count in one kernel; the delta of layer 1; one gradient
-        # and optimiser step per layer
+        # layer's forward pass, loss, count and delta, the delta of layer 1 and the softmax
+        # layer's gradient and optimiser step in one kernel (output_step); the gradient and
+        # optimiser step of layer 1
         n, _ = launches(ocl, lambda: net.train_step(*ocl.take_rows_pair(data, targets, range(32, 64)),
                                                     optimizer, loss, correct))
-        assert n == 5, n
+        assert n == 3, n
         n, _ = launches(ocl, net.train_step, *ocl.take_rows_pair(data, targets, range(32)),
-                        optimizer, loss)                            # no count: still 5
-        assert n == 5, n
+                        optimizer, loss)                            # no count: still 3
+        assert n == 3, n
 
 
 def test_the_benchmark_reports_launches_per_batch(ocl, capsys):
@@ -504,7 +561,7 @@ def test_captured_steps_replay_the_same_numbers(ocl, optimizer, first_replay):
     assert step.calls == 13 and step.why_not is None
 
 
-def test_a_replay_is_the_five_kernels_of_the_step(ocl):
+def test_a_replay_is_the_three_kernels_of_the_step(ocl):
     from tinynet.optim import make_optimizer
     net, opt = two_layer(ocl), make_optimizer("momentum", 0.1)
     X, T, rows = batches(ocl)
@@ -514,7 +571,7 @@ def test_a_replay_is_the_five_kernels_of_the_step(ocl):
         step(*ocl.take_rows_pair(X, T, index), opt, loss)
     assert step.replays == 1
     n, _ = launches(ocl, step, *ocl.take_rows_pair(X, T, rows[4]), opt, loss)
-    assert (n, step.replays) == (5, 2)         # the new batch's row numbers: set, not copied
+    assert (n, step.replays) == (3, 2)         # the new batch's row numbers: set, not copied
 
 
 def test_the_layer_caches_hold_the_last_batch_after_a_replay(ocl):
@@ -532,7 +589,7 @@ def test_the_layer_caches_hold_the_last_batch_after_a_replay(ocl):
 
 
 @pytest.mark.parametrize("optimizer, dropout, why", [
-    ("adam", 0.0, "dense_grads_step's bc1 changed from"),     # the bias correction 1/(1−β1^t)
+    ("adam", 0.0, "output_step's bc1 changed from"),          # the bias correction 1/(1−β1^t)
     ("sgd", 0.2, "dropout_mask's counter changed from 3 to 4"),   # a new mask each step
 ])
 def test_steps_that_change_every_call_are_never_replayed(ocl, optimizer, dropout, why):
@@ -680,7 +737,7 @@ def test_replays_reuse_their_kernel_objects(ocl):
     """A Kernel object costs ~0.5 ms to make: an epoch's replay hands them to the next."""
     train(ocl)
     spare = {name: len(k) for name, k in ocl._spare_kernels.items()}
-    assert sum(spare.values()) >= 5
+    assert sum(spare.values()) >= 3
     train(ocl)
     assert {name: len(k) for name, k in ocl._spare_kernels.items()} == spare
 

@@ -27,15 +27,18 @@ Deferred results (``tinynet_opencl.deferred``): a batch from ``take_rows``
 or ``take_rows_pair`` is read in place by the kernels that use it;
 ``dense_grads`` is computed inside the optimiser step that uses it
 (``dense_grads_step``: gradient and update of a layer, one launch); a softmax
-layer's forward pass is computed inside its cross-entropy kernel. Anything
-else that reads such a result computes it first, with its own launch. A
-training step of a two-layer MLP is therefore 5 launches, batch included.
+layer's forward pass, its cross-entropy and delta D, the delta of the layer
+below and the layer's own gradient and optimiser step are one launch
+(``output_step``, made by the optimiser step that finds the loss waiting).
+Anything else that reads such a result computes it first, with its own
+launch. A training step of a two-layer MLP is therefore 3 launches, batch
+included.
 ``launches`` counts the kernels (and device copies and fills) queued so far.
 
 Captured steps (``tinynet_opencl.capture``): ``captured(step)``, which
 ``fit`` uses, records the kernels of a training step and replays them for
-the later batches of the epoch without running the step's Python: the same
-kernels on the same buffers, pointed at each new batch's row numbers.
+the later batches without running the step's Python: the same kernels on
+the same buffers, pointed at each new batch's row numbers.
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
 >>> B.to_list(B.matmul_nt(B.array([[1, 2]]), B.array([[3, 4], [5, 6]])))  # doctest: +SKIP
@@ -50,7 +53,7 @@ from tinynet.errors import BackendError, ShapeError
 
 from . import kernels
 from .capture import Captured
-from .deferred import Gather, Grads, SoftmaxForward
+from .deferred import Gather, Grads, OutputStep, SoftmaxForward
 from .context import choose_device, device_summary, load_pyopencl
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
 
@@ -150,6 +153,8 @@ class OpenCLBackend(Backend):
         self.launches = 0
         #: Deferred softmax forward passes not yet run (they read W and b).
         self._forward_jobs = []
+        #: Softmax output layers' loss launches waiting for their optimiser step.
+        self._output_jobs = []
         # the index argument of a kernel that reads rows in order (never read)
         self._no_index = cl.Buffer(self.context, cl.mem_flags.READ_ONLY, 4)
         if capture is None:
@@ -268,6 +273,8 @@ class OpenCLBackend(Backend):
                          LOCAL_2D, *args)
 
     def _wait_read(self, host, buf, what):
+        while self._output_jobs:                    # they add into accumulators in place
+            self._output_jobs[0].run()
         if self._recording is not None:
             self._recording.refuse("it reads {} from the device".format(what))
         try:
@@ -564,13 +571,25 @@ class OpenCLBackend(Backend):
             return D
         job = Z.job
         if type(job) is SoftmaxForward and A.job is job and rows <= FUSED_LOSS_ROWS:
-            Z, A = job.take()
-            layer = (1, job.k, job.A, job.W, job.b)
-        else:
-            stand_in = Z.buf                                # for A, W and b: not read
-            layer = (0, 0, stand_in, stand_in, stand_in)
-        self._reduce(name, rows, cols, Z.buf, A.buf, *tail, *layer)
+            OutputStep(self, job, rows, cols, self._rows(T), acc.buf, count,
+                       (correct if count else acc).buf, D)
+            return D
+        stand_in = Z.buf                                    # for A, W and b: not read
+        self._reduce(name, rows, cols, Z.buf, A.buf, *tail, 0, 0, stand_in, stand_in, stand_in)
         return D
+
+    def _output_step(self, job, step=None):
+        """The launch of an OutputStep (deferred.OutputStep.run)."""
+        k, A, W, b = job.layer
+        stand_in = job.Z
+        below = (1, *job.below) if job.below else (0, stand_in, stand_in, stand_in, 0, 0.0)
+        if step is None:
+            step = (0, stand_in, stand_in, stand_in, stand_in, 0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0,
+                    0.0, 0.0)
+        else:
+            step = (1, *step)
+        self._reduce("output_step", job.rows, job.cols, job.Z, job.Act, *job.loss_args, k, A, W,
+                     b, *below, *step)
 
     def softmax_cross_entropy(self, Z, A, T, acc, correct=None):
         return self._shortcut_loss("softmax_cross_entropy", Z, A, T, acc, correct)
@@ -611,7 +630,7 @@ class OpenCLBackend(Backend):
         dense_grads_step launch instead, with ``fused`` = (opt, lr, h1, h2,
         eps, c1, c2) (the gradient is computed in that kernel).
         """
-        self._run_forward_jobs()                    # they read W and b: run them first
+        self._run_forward_jobs(outputs=False)       # they read W and b: run them first
         steps = self._step_layers(steps, n_buffers, fused)
         slots = kernels.STEP_SLOTS
         for first in range(0, len(steps), slots):
@@ -627,19 +646,22 @@ class OpenCLBackend(Backend):
                 args += [stand_in] * n_buffers + [0, 0.0, 0.0]
             self._launch_1d(name, work, *(args + list(scalars)))
 
-    def _run_forward_jobs(self):
-        """Run the deferred forward passes still wanted (before W and b change)."""
+    def _run_forward_jobs(self, outputs=True):
+        """Run the deferred forward passes still wanted (before W and b change),
+        and (``outputs``) the output layers' losses still waiting."""
         for job in self._forward_jobs[:]:
             if job.wanted():
                 job.run()
             else:
                 self._forward_jobs.remove(job)
+        while outputs and self._output_jobs:
+            self._output_jobs[0].run()
 
     def _step_layers(self, steps, n_buffers, fused):
         """Launch dense_grads_step for each layer whose (W, dW) and (b, db) are
         both in `steps` with a deferred gradient; returns the other steps."""
         g = n_buffers - 1                       # where the gradient is in a step
-        rest, halves = [], {}                   # halves: job -> the step seen first
+        rest, halves, layers = [], {}, []       # halves: job -> the step seen first
         for step in steps:
             job = step[g].job
             if type(job) is not Grads:
@@ -660,8 +682,17 @@ class OpenCLBackend(Backend):
                     M.shape != b.shape for M in b_step[1:g + 1]):
                 raise ShapeError("dense_grads_step: parameters, state and gradients differ "
                                  "in shape")
-            self._grads_launch("dense_grads_step", job, W, b.buf, state[0], state[1],
-                               state_b[0], state_b[1], *fused, *w_step[-2:])
+            layers.append((job, W, b, (state[0], state[1], state_b[0], state_b[1], *fused,
+                                       *w_step[-2:])))
+        for job, W, b, step in layers[:]:       # a softmax layer's step joins its loss's launch
+            out = getattr(job.delta, "job", None)
+            if type(out) is OutputStep and out.D is job.delta and out.layer[1:] == (
+                    job.a_prev, W.buf, b.buf) and out.rows == job.m:
+                out.run(step)
+                layers.remove((job, W, b, step))
+        self._run_forward_jobs()                # losses still waiting read W, b: run them now
+        for job, W, b, step in layers:
+            self._grads_launch("dense_grads_step", job, W, b.buf, *step)
         rest += halves.values()
         return rest
 
@@ -731,6 +762,11 @@ class OpenCLBackend(Backend):
         if name == "softmax":
             return self.activation_grad(name, Z, A, self.matmul(delta, W), alpha)
         C = self._new(m, n_in, "delta")
+        job = delta.job
+        if type(job) is OutputStep and job.D is delta and job.below is None and \
+                job.layer[2] is W.buf:
+            job.add_below(C, Z.buf, A.buf, kind, alpha)      # computed in the loss's launch
+            return C
         self._launch_2d("backprop_delta", -(-n_in // self._block_cols),
                         -(-m // self.tiles.block_rows), m, n_in, n_out, delta.buf, W.buf, 1.0,
                         C.buf, Z.buf, A.buf, kind, alpha)
@@ -744,7 +780,7 @@ class OpenCLBackend(Backend):
             raise ShapeError("dense_grads: delta {} and input {} differ in rows".format(
                 delta.shape, A_prev.shape))
         dW, db = self._later(n_out, n_in, "dW"), self._later(1, n_out, "db")
-        Grads(self, delta.buf, A_prev, m, dW, db)
+        Grads(self, delta, A_prev, m, dW, db)
         return dW, db
 
     def _grads_launch(self, name, job, W, *args):
@@ -752,7 +788,7 @@ class OpenCLBackend(Backend):
         n_out, n_in = W.shape
         a_prev, idx, gather = job.a_prev_rows()
         self._launch_2d(name, -(-(n_in + 1) // self._block_cols),
-                        -(-n_out // self.tiles.block_rows), n_out, n_in, job.m, job.delta,
+                        -(-n_out // self.tiles.block_rows), n_out, n_in, job.m, job.delta_buffer(),
                         a_prev, 1.0 / max(job.m, 1), W.buf, idx, gather, *args)
 
     def _dense_grads(self, job, dW, db):

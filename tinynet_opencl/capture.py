@@ -1,6 +1,6 @@
 """Captured steps: a training step's kernels recorded once and replayed.
 
-At classroom sizes the host sets the pace. A digits training step is five
+At classroom sizes the host sets the pace. A digits training step is three
 kernels of 10-30 µs each, but the Python that decides them (layers, loss,
 optimiser, the checks of every shape) takes about as long again, and the
 device waits for it. ``OpenCLBackend.captured(step)`` returns a ``Captured``

@@ -1,6 +1,6 @@
 """Deferred results: a launch put off until its result is needed.
 
-Three results of the OpenCL backend are not computed when they are asked
+Four results of the OpenCL backend are not computed when they are asked
 for, because the operation that uses them next can compute them as part of
 its own kernel, saving a launch (each costs microseconds of host and device
 time, which at classroom sizes is more than the arithmetic):
@@ -17,6 +17,9 @@ result                      its own launch      computed instead, inside the ker
 ``dense_forward`` with      ``dense_softmax``   ``softmax_cross_entropy`` (with forward = 1:
 softmax (Z, A)                                  forward pass, softmax, loss, delta and count
                                                 in one kernel)
+``softmax_cross_entropy``   ``output_step``     the same kernel, launched by the optimiser
+of such a batch (D), and    without its step    step with the layer's own gradient and step
+``backprop_delta`` of D                         (``OutputStep``: one launch for three)
 ==========================  ==================  ===========================================
 
 A deferred result is a ``CLMatrix`` whose ``job`` is set. Reading its
@@ -34,7 +37,7 @@ the optimiser steps first run every forward job still waiting.
 
 import weakref
 
-__all__ = ["Job", "Gather", "Grads", "SoftmaxForward"]
+__all__ = ["Job", "Gather", "Grads", "SoftmaxForward", "OutputStep"]
 
 
 class Job:
@@ -87,7 +90,9 @@ class Grads(Job):
     """(dW, db) = ((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta) of a dense layer."""
 
     def __init__(self, backend, delta, A_prev, m, dW, db):
-        self.delta = delta                            # buffer of the layer's delta
+        # the layer's delta: its buffer, or (a softmax output layer's D, still to be
+        # computed by an OutputStep) the matrix, so that reading the gradient runs that
+        self.delta = delta if type(delta.job) is OutputStep else delta.buf
         # the layer's input: its buffer, or the Gather of a batch read in place
         # (whose row numbers a replayed step changes: capture.Replay)
         job = A_prev.job
@@ -95,6 +100,11 @@ class Grads(Job):
         self.m = m
         self.shapes = [dW.shape, db.shape]
         super().__init__(backend, [dW, db])
+
+    def delta_buffer(self):
+        """The buffer of the layer's delta, computed first if it is still waiting."""
+        delta = self.delta
+        return delta.buf if hasattr(delta, "job") else delta
 
     def a_prev_rows(self):
         """(buffer, index buffer, gather flag) of the layer's input, for a kernel."""
@@ -139,3 +149,44 @@ class SoftmaxForward(Job):
         m, n = Z.shape
         self.backend._launch_1d("dense_softmax", m, m, n, self.k, self.A, self.W, self.b,
                                 Z.buf, Act.buf)
+
+
+class OutputStep(Job):
+    """A softmax output layer's forward pass, cross-entropy loss and delta D,
+    waiting for the two launches that would follow it in a training step: the
+    delta of the layer below (``backprop_delta``) and the layer's own gradient
+    and optimiser step (``dense_grads_step``).  The optimiser step that finds
+    it launches all three as one kernel (output_step); anything that reads a
+    result first (or an optimiser step that cannot join) launches it without
+    them.  Its outputs have their buffers from the start: Z, A, D (and the
+    delta below, once asked for)."""
+
+    def __init__(self, backend, forward, rows, cols, t_rows, acc, count, correct, D):
+        Z, Act = forward.take()                      # the softmax layer's cache, computed here
+        self.layer = (forward.k, forward.A, forward.W, forward.b)
+        self.rows, self.cols = rows, cols
+        self.loss_args = (*t_rows, D.buf, acc, count, correct)
+        self.Z, self.Act = Z.buf, Act.buf
+        self.D = D
+        self.below = None                           # (Cd buffer, Zb, Ab, kind, slope)
+        self.backend = backend
+        self._outputs = [weakref.ref(M) for M in (Z, Act, D)]
+        for M in (Z, Act, D):
+            M.job = self
+        backend._output_jobs.append(self)
+
+    def add_below(self, C, Zb, Ab, kind, slope):
+        """The delta of the layer below, C, computed in the same launch."""
+        self.below = (C.buf, Zb, Ab, kind, slope)
+        self._outputs.append(weakref.ref(C))
+        C.job = self
+
+    def run(self, step=None):
+        """Launch: without the optimiser step, or with ``step`` (its state
+        buffers and numbers, as ``OpenCLBackend._step_layers`` gives them)."""
+        for ref in self._outputs:
+            M = ref()
+            if M is not None and M.job is self:
+                M.job = None
+        self.backend._output_jobs.remove(self)
+        self.backend._output_step(self, step)
