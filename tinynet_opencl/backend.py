@@ -67,8 +67,8 @@ cl = np = None
 #: kernel (product, bias and softmax together); wider ones as two launches.
 SOFTMAX_FUSED_MAX = 64
 #: A deferred softmax forward pass of at most this many rows is done inside the
-#: cross-entropy kernel, which runs as one work-group (larger batches, as in
-#: ``evaluate``, gain from the row-parallel kernel instead).
+#: output_step kernel with its loss, which runs as one work-group (larger
+#: batches, as in ``evaluate``, gain from the row-parallel kernel instead).
 FUSED_LOSS_ROWS = 4 * LOCAL_1D
 
 def _require():
@@ -558,24 +558,23 @@ class OpenCLBackend(Backend):
         """A loss whose output delta is A − T: one kernel sums the loss, writes the
         delta and, given a `correct` accumulator, counts the rows classified right.
 
-        A softmax layer's deferred forward pass of a batch (up to FUSED_LOSS_ROWS
-        rows) is done in the same kernel (softmax_cross_entropy with forward = 1).
+        The cross-entropy of a softmax layer whose forward pass is still waiting
+        (a batch of up to FUSED_LOSS_ROWS rows) waits too, as an OutputStep: the
+        optimiser step launches it (output_step) with the forward pass, the
+        delta of the layer below and the layer's own gradient and step.
         """
         self._same(name, Z, A, T)
         D = self._new(*A.shape)
         count = int(correct is not None)
         rows, cols = A.shape
-        tail = (*self._rows(T), D.buf, acc.buf, count, (correct if count else acc).buf)
-        if name == "logistic_loss":
-            self._reduce(name, rows, cols, Z.buf, A.buf, *tail)
-            return D
         job = Z.job
-        if type(job) is SoftmaxForward and A.job is job and rows <= FUSED_LOSS_ROWS:
+        if name == "softmax_cross_entropy" and type(job) is SoftmaxForward and A.job is job \
+                and rows <= FUSED_LOSS_ROWS:
             OutputStep(self, job, rows, cols, self._rows(T), acc.buf, count,
                        (correct if count else acc).buf, D)
             return D
-        stand_in = Z.buf                                    # for A, W and b: not read
-        self._reduce(name, rows, cols, Z.buf, A.buf, *tail, 0, 0, stand_in, stand_in, stand_in)
+        self._reduce(name, rows, cols, Z.buf, A.buf, *self._rows(T), D.buf, acc.buf, count,
+                     (correct if count else acc).buf)
         return D
 
     def _output_step(self, job, step=None):

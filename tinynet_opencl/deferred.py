@@ -14,12 +14,11 @@ result                      its own launch      computed instead, inside the ker
 ``dense_grads`` (dW, db)    ``dense_grads``     the optimiser step (``dense_grads_step``:
                                                 each gradient entry goes straight into the
                                                 update of its weight; it is never stored)
-``dense_forward`` with      ``dense_softmax``   ``softmax_cross_entropy`` (with forward = 1:
-softmax (Z, A)                                  forward pass, softmax, loss, delta and count
-                                                in one kernel)
-``softmax_cross_entropy``   ``output_step``     the same kernel, launched by the optimiser
-of such a batch (D), and    without its step    step with the layer's own gradient and step
-``backprop_delta`` of D                         (``OutputStep``: one launch for three)
+``dense_forward`` with      ``dense_softmax``   ``output_step``, launched by the optimiser
+softmax (Z, A)                                  step: forward pass, softmax, loss, delta D,
+``softmax_cross_entropy``   ``output_step``     count, the delta of the layer below, and
+of it (D), and              without the step    the softmax layer's gradient and optimiser
+``backprop_delta`` of D                         step, in one kernel (``OutputStep``)
 ==========================  ==================  ===========================================
 
 A deferred result is a ``CLMatrix`` whose ``job`` is set. Reading its

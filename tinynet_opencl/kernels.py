@@ -595,10 +595,8 @@ __kernel void squared_error(const int rows, const int cols, const real scale,
    -log a_max (a_max >= 1/cols: never a log of 0): one log a row instead of
    an exp an entry.
    When count is 1, also correct += the rows classified right (count_correct
-   in the same launch).  When forward is 1, Z and Act are computed here first,
-   row by row, as dense_softmax does from A (rows, K), W (cols, K) and b: a
-   softmax layer's deferred forward pass done in the same launch (one
-   work-group: meant for a batch). */
+   in the same launch).  (A softmax layer whose forward pass is still waiting
+   gets all of this, and more, from output_step below.) */
 /* One row: returns its cross-entropy -sum_j t_j (z_j - log_sum), with
    log_sum = log sum_j exp z_j, and writes its delta d = a - t. */
 inline real cross_entropy_row(const __global real *z, const __global real *a,
@@ -614,26 +612,19 @@ inline real cross_entropy_row(const __global real *z, const __global real *a,
 }
 
 __kernel void softmax_cross_entropy(const int rows, const int cols,
-                                    __global real *Z, __global real *Act,
+                                    __global const real *Z, __global const real *Act,
                                     __global const real *T, __global const int *t_idx,
                                     const int t_gather, __global real *D,
                                     __global real *acc, const int count,
-                                    __global real *correct, const int forward,
-                                    const int K, __global const real *A,
-                                    __global const real *W, __global const real *b)
+                                    __global real *correct)
 {
     __local real part[LOCAL];
     real mine = 0, right = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL) {
         const size_t o = (size_t)i * cols;
-        real log_sum;
-        if (forward) {          /* the softmax layer's forward pass first, this row's */
-            log_sum = dense_softmax_row(A + (size_t)i * K, W, b, cols, K, Z + o, Act + o);
-        } else {
-            int j_max = 0;
-            for (int j = 1; j < cols; ++j) if (Z[o + j] > Z[o + j_max]) j_max = j;
-            log_sum = Z[o + j_max] - log(Act[o + j_max]);
-        }
+        int j_max = 0;
+        for (int j = 1; j < cols; ++j) if (Z[o + j] > Z[o + j_max]) j_max = j;
+        const real log_sum = Z[o + j_max] - log(Act[o + j_max]);
         const __global real *t = T + row_at(t_idx, t_gather, i) * cols;
         if (count) right += row_correct(Act + o, t, cols);
         mine += cross_entropy_row(Z + o, Act + o, t, D + o, cols, log_sum);
@@ -896,9 +887,9 @@ __kernel void bernoulli(const int n, const uint seed, const uint counter,
 #: Everything, in the order it is compiled.
 OUTPUT_STEP = r"""
 /* A softmax output layer's whole training step in one work-group: the
-   forward pass, the loss and D = A - T (as softmax_cross_entropy with
-   forward = 1; A is the layer's input (rows, K), W (cols, K) and b its
-   weights), then
+   forward pass (as dense_softmax), the loss, the count and D = A - T (as
+   softmax_cross_entropy; A is the layer's input (rows, K), W (cols, K)
+   and b its weights), then
      below = 1:  the delta of the layer below, before W changes,
                  Cd[i][j] = g'(Zb[i][j]) * sum_k D[i][k] * W[k][j]   (rows, K);
      step = 1:   the layer's gradient and optimiser step (dense_grads_step):
