@@ -885,6 +885,8 @@ __kernel void bernoulli(const int n, const uint seed, const uint counter,
 """
 
 #: Everything, in the order it is compiled.
+# === A softmax output layer's training step in one kernel ====================
+
 OUTPUT_STEP = r"""
 /* A softmax output layer's whole training step in one work-group: the
    forward pass (as dense_softmax), the loss, the count and D = A - T (as
