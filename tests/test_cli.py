@@ -22,6 +22,7 @@ def test_demo_quick_trains_and_writes_pictures(tmp_path):
     out = run("demo", "--quick", "--epochs", "2", "--out", str(tmp_path / "pics"), "--save", str(tmp_path / "m.json"))
     assert out.returncode == 0, out.stderr
     assert "test accuracy" in out.stdout and "pictures written" in out.stdout
+    assert "after 2 epochs (" in out.stdout
     names = sorted(os.listdir(tmp_path / "pics"))
     assert names == ["first_layer_weights.svg", "loss_curve.svg", "misclassified.svg", "network.svg"]
     for name in names:

@@ -59,9 +59,10 @@ def cmd_demo(args):
                       validation_data=(data.X_test, data.y_test), verbose=1, log_every=1)
     seconds = time.perf_counter() - start
     test = net.evaluate(data.X_test, data.y_test)
-    print("test accuracy {:.1%} on {} held-out digits after {} epochs ({:.{}f} s on the {} backend)".format(
-        test["accuracy"], len(data.X_test), history.epochs, seconds, 0 if seconds >= 10 else 1,
-        net.backend.name))
+    print("test accuracy {:.1%} on {} held-out digits after {} epoch{} ({:.{}f} s on the {} "
+          "backend)".format(test["accuracy"], len(data.X_test), history.epochs,
+                            "" if history.epochs == 1 else "s", seconds, 0 if seconds >= 10 else 1,
+                            net.backend.name))
     written = _write_pictures(args.out, net, history, data)
     print("pictures written: " + ", ".join(written))
     if args.save:
