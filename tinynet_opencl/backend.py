@@ -683,14 +683,16 @@ class OpenCLBackend(Backend):
                                  "in shape")
             layers.append((job, W, b, (state[0], state[1], state_b[0], state_b[1], *fused,
                                        *w_step[-2:])))
-        for job, W, b, step in layers[:]:       # a softmax layer's step joins its loss's launch
+        apart = []                              # the layers whose step is a launch of its own
+        for job, W, b, step in layers:          # a softmax layer's step joins its loss's launch
             out = getattr(job.delta, "job", None)
-            if type(out) is OutputStep and out.D is job.delta and out.layer[1:] == (
-                    job.a_prev, W.buf, b.buf) and out.rows == job.m:
+            if type(out) is OutputStep and out.D is job.delta and out.rows == job.m and \
+                    out.layer[1] is job.a_prev and out.layer[2] is W.buf and out.layer[3] is b.buf:
                 out.run(step)
-                layers.remove((job, W, b, step))
+            else:
+                apart.append((job, W, b, step))
         self._run_forward_jobs()                # losses still waiting read W, b: run them now
-        for job, W, b, step in layers:
+        for job, W, b, step in apart:
             self._grads_launch("dense_grads_step", job, W, b.buf, *step)
         rest += halves.values()
         return rest
