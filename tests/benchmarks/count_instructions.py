@@ -9,8 +9,10 @@ and divide the difference of the two "Collected" totals by 2 × 1600: the
 instructions of one training sample (forward, backward and momentum update)
 of the digits MLP 256 → 64 sigmoid → 10 softmax, batch 32. Use the
 interpreter's real binary, not a shell shim (e.g. ~/.pyenv/versions/3.11.7/bin/python).
-Measured on 2026-11-23 with CPython 3.11.7: 872,518,400 and 40,952,746,872,
-12.53 M per sample (target ≤ 12.5 M); 12.64 M the day before, when the dot
+Measured on 2026-11-23 with CPython 3.11.7: 873,310,975 and 40,455,915,332,
+12.37 M per sample (target ≤ 12.5 M), since each dot product's ``sum`` starts
+from 0.0 (from the int 0, sum() first adds int + float: 12.53 M earlier that day,
+872,518,400 and 40,952,746,872); 12.64 M the day before, when the dot
 products of ``_dots`` ran in a list comprehension (12.55 M with them in map)
 and the momentum step added p + v in one too. With plain SGD (lr 0.1), as
 this workload trained before 2026-11-22, it was 12.39 M (with the older dot
