@@ -70,6 +70,12 @@ def test_take_rows_pair(backend):
     assert backend.to_list(backend.take_rows_pair(Xd, Td, [])[1]) == []
     with pytest.raises(IndexError):
         backend.take_rows_pair(Xd, Td, [5])
+    with pytest.raises(IndexError):
+        backend.take_rows_pair(Xd, Td, [2 ** 40])
+    with pytest.raises(TypeError):                 # a row number, not a fraction of one
+        backend.take_rows_pair(Xd, Td, [1.5])
+    BX, _ = backend.take_rows_pair(Xd, Td, range(-2, 0))     # any iterable of whole numbers
+    assert backend.to_list(BX) == [X[3], X[4]]
 
 
 # === Products ===============================================================

@@ -47,6 +47,7 @@ the same buffers, pointed at each new batch's row numbers.
 
 import math
 import os
+from array import array
 
 from tinynet.backend import ACTIVATIONS, Backend
 from tinynet.errors import BackendError, ShapeError
@@ -56,6 +57,9 @@ from .capture import Captured
 from .deferred import Gather, Grads, OutputStep, SoftmaxForward
 from .context import choose_device, device_summary, load_pyopencl
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
+
+#: the array.array type code of a 32-bit int (the kernels' row numbers)
+_INT32 = "i" if array("i").itemsize == 4 else "l"
 
 __all__ = ["OpenCLBackend", "CLMatrix"]
 
@@ -372,15 +376,21 @@ class OpenCLBackend(Backend):
         self.assignments += 1                       # a captured step's buffers may be stale
 
     def _row_indices(self, rows, indices, op="take_rows"):
-        """The indices as int32 on the host, negative ones counted from the end."""
-        indices = list(indices)
-        lowest = min(indices) if indices else 0
-        if lowest < -rows or indices and max(indices) >= rows:
-            raise IndexError("{}: a row index is out of range for {} rows".format(op, rows))
-        idx = np.array(indices, dtype=np.int32)
-        if lowest < 0:
-            idx[idx < 0] += rows
-        return idx
+        """The indices as int32 on the host (an ``array.array``: quicker to
+        make from a short list than a NumPy array), negative ones counted
+        from the end."""
+        if type(indices) is not list:
+            indices = list(indices)
+        if indices:
+            lowest = min(indices)
+            if lowest < -rows or max(indices) >= rows:
+                raise IndexError("{}: a row index is out of range for {} rows".format(op, rows))
+            if lowest < 0:
+                indices = [i + rows if i < 0 else i for i in indices]
+        try:
+            return array(_INT32, indices)
+        except TypeError as error:
+            raise TypeError("{}: row indices must be whole numbers ({})".format(op, error)) from None
 
     def _index_buffer(self, idx):
         # a new buffer, filled from the host when it is made: no queued copy
@@ -393,11 +403,11 @@ class OpenCLBackend(Backend):
         """M's rows `indices`, deferred: kernels that know it read them in place."""
         rows, cols = M.shape
         idx = self._row_indices(rows, indices)
-        C = self._later(idx.size, cols, "batch")
+        C = self._later(len(idx), cols, "batch")
         if C.size:
             Gather(self, M.buf, self._index_buffer(idx), C)
         else:
-            C.buf = self._new(idx.size, cols).buf
+            C.buf = self._new(len(idx), cols).buf
         return C
 
     def take_rows_pair(self, X, T, indices):
@@ -406,8 +416,8 @@ class OpenCLBackend(Backend):
             return super().take_rows_pair(X, T, indices)
         idx = self._row_indices(X.shape[0], indices, "take_rows_pair")
         (_, cx), (_, ct) = X.shape, T.shape
-        CX, CT = self._later(idx.size, cx, "batch"), self._later(idx.size, ct, "batch targets")
-        if not idx.size:
+        CX, CT = self._later(len(idx), cx, "batch"), self._later(len(idx), ct, "batch targets")
+        if not len(idx):
             CX.buf, CT.buf = self._new(0, cx).buf, self._new(0, ct).buf
             return CX, CT
         idx_buf = self._index_buffer(idx)
