@@ -417,7 +417,7 @@ class OpenCLBackend(Backend):
         idx = self._row_indices(X.shape[0], indices, "take_rows_pair")
         (_, cx), (_, ct) = X.shape, T.shape
         CX, CT = self._later(len(idx), cx, "batch"), self._later(len(idx), ct, "batch targets")
-        if not len(idx):
+        if not idx:
             CX.buf, CT.buf = self._new(0, cx).buf, self._new(0, ct).buf
             return CX, CT
         idx_buf = self._index_buffer(idx)
