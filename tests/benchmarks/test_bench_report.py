@@ -139,3 +139,36 @@ def test_in_turn_refuses_charts_and_zero_rounds(capsys):
     assert "leave out --in-turn" in capsys.readouterr().err
     assert main(["bench", "--in-turn", "-1"]) == 2
     assert "--in-turn and --rounds must be at least 1" in capsys.readouterr().err
+
+
+def test_in_turn_warms_up_a_fast_case_before_each_round(monkeypatch):
+    """Timed straight after a slow case, a fast one would start cold: it runs once untimed first."""
+    import time
+    from tinynet.benchmarks import cli
+
+    class Case:
+        group, size = "epoch_digits", None
+
+        def __init__(self, impl, seconds):
+            self.impl, self.seconds, self.runs = impl, seconds, 0
+
+        def prepare(self):
+            case = self
+
+            class Ready:
+                info = {}
+
+                def run(self):
+                    case.runs += 1
+                    time.sleep(case.seconds)
+
+                def check(self, result):
+                    pass
+            return Ready()
+
+    monkeypatch.setattr(cli, "WARM_UP_BELOW", 0.04)
+    fast, slow = Case("fast", 0.003), Case("slow", 0.06)     # one call each (≥ 2 ms)
+    timed, skipped = cli.in_turn([slow, fast], rounds=2, calls=2)
+    assert not skipped and [len(times) for _, times in timed] == [2, 2]
+    assert slow.runs == 1 + 2 * 2          # the first (checked) call, then 2 timed a round
+    assert fast.runs == 1 + 2 * (1 + 2)    # and one untimed call before them in each round

@@ -17,7 +17,10 @@ instead of timing one case after another, it times every case once (the best
 of ``--rounds`` calls) in each of N rounds, so that a slow spell of the
 machine falls on all of them, and reports for each case the median of its N
 times and, against the first backend named, the median of the N ratios
-measured in the same round, with their range.
+measured in the same round, with their range.  In each round a fast case
+(a call under ``WARM_UP_BELOW`` seconds) first runs once untimed: timed
+straight after a slow case it would otherwise start cold (a device's threads
+asleep, its data out of the caches), which a training run never does.
 """
 
 import statistics
@@ -107,11 +110,19 @@ MIN_CALLS = {("epoch_digits", "python"): 3, ("epoch_digits", "ref-naive"): 3,
              ("epoch_digits", "ref-tutorial"): 3}
 
 
+#: In ``in_turn``, a case whose call takes less than this runs once untimed in
+#: each round before it is timed.  Measured on pocl: the digits epoch on OpenCL
+#: timed once straight after a pure-Python epoch took 5.3 ms, its best of three
+#: 3.6 ms (the first launches wait for pocl's idle threads to wake).
+WARM_UP_BELOW = 0.1
+
+
 def in_turn(todo, rounds, calls=3):
     """Time the cases in turn: in each of ``rounds`` rounds, every case's best
     of ``calls`` calls (a call of a fast case runs it enough times to take
-    about 2 ms, and counts the mean).  Returns ([(case, [seconds per round])], {impl: why
-    it was left out})."""
+    about 2 ms, and counts the mean; a case under ``WARM_UP_BELOW`` seconds
+    first runs once untimed).  Returns ([(case, [seconds per round])], {impl:
+    why it was left out})."""
     from .cases import Unavailable
     prepared, skipped = [], {}
     for case in todo:
@@ -126,10 +137,12 @@ def in_turn(todo, rounds, calls=3):
         ready.check(ready.run())                  # warm-up: compiles, caches; checked
         first = time.perf_counter() - start
         loops = max(1, min(1000, int(0.002 / max(first, 1e-7))))   # calls of ≥ ~2 ms
-        prepared.append((case, ready, loops, []))
+        prepared.append((case, ready, loops, first < WARM_UP_BELOW, []))
     clock = time.perf_counter
     for _ in range(rounds):
-        for case, ready, loops, times in prepared:
+        for case, ready, loops, warm_up, times in prepared:
+            if warm_up:
+                ready.run()
             best = float("inf")
             for _ in range(calls):
                 start = clock()
@@ -137,7 +150,7 @@ def in_turn(todo, rounds, calls=3):
                     ready.run()
                 best = min(best, (clock() - start) / loops)
             times.append(best)
-    return [(case, times) for case, _, _, times in prepared], skipped
+    return [(case, times) for case, _, _, _, times in prepared], skipped
 
 
 def in_turn_lines(timed, rounds, calls):

@@ -26,6 +26,7 @@ True
 
 import os
 import platform
+import sys
 
 __all__ = ["cpu_info", "cpu_peak", "opencl_device_info", "opencl_peak", "synchronise",
            "machine_summary"]
@@ -171,9 +172,11 @@ def synchronise(backend):
 
 
 def machine_summary():
-    """One line about the host: CPU model, cores, Python."""
+    """One line about the host: CPU model, cores, Python (and which one: builds
+    of the same version differ, e.g. a shared libpython built without
+    ``--enable-optimizations`` runs C-heavy code much slower)."""
     info = cpu_info()
-    return "{} ({} cores{}), Python {} {}".format(
+    return "{} ({} cores{}), Python {} {} ({})".format(
         info["model"], info["cores"],
         ", {:.0f} MHz".format(info["mhz"]) if info["mhz"] else "",
-        platform.python_implementation(), platform.python_version())
+        platform.python_implementation(), platform.python_version(), sys.executable or "?")

@@ -19,6 +19,7 @@ import datetime
 import json
 import os
 import platform
+import sys
 
 from . import machine
 from .cases import GROUPS, SWEEPS
@@ -288,7 +289,8 @@ def markdown_report(results, notes=()):
            "- date: {}".format(datetime.date.today().isoformat()),
            "- machine: {}, {} cores ({}), {}".format(info["model"], info["cores"],
                                                      platform.machine(), platform.system()),
-           "- Python: {} {}".format(platform.python_implementation(), platform.python_version()),
+           "- Python: {} {} ({})".format(platform.python_implementation(), platform.python_version(),
+                                         sys.executable or "?"),
            "- OpenCL device: {}".format(_opencl_devices(results)),
            "- made by `python -m tinynet bench --markdown`; times are the best of a few calls", ""]
     peaks = {}
