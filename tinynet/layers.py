@@ -244,11 +244,19 @@ class Dense(Layer):
         return self.backend.to_list(self.W), self.backend.to_list(self.b)[0]
 
     def set_weights(self, W, b):
-        """Replace W (n_out rows of n_in) and b (n_out numbers)."""
+        """Replace W (n_out rows of n_in) and b (n_out numbers).
+
+        The values go into the layer's own W and b (``assign``), so whatever
+        holds them (an optimiser, a device backend's captured step) sees them.
+        """
         if len(W) != self.n_out or any(len(row) != self.n_in for row in W) or len(b) != self.n_out:
             raise ValueError("{}: weights must be {}×{} and {} biases".format(
                 self.name, self.n_out, self.n_in, self.n_out))
-        self.build(self.backend, None, weights=(W, [list(b)]))
+        if self.W is None:
+            self._pending = ([list(row) for row in W], [list(b)])   # built with the network
+            return
+        self.backend.assign(self.W, self.backend.array(W))
+        self.backend.assign(self.b, self.backend.array([list(b)]))
 
     def set_unit(self, j, w=None, b=None):
         """Set row j of W (unit j's n_in weights) and/or its bias b[j], in place."""

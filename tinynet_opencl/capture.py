@@ -48,7 +48,7 @@ capture off, to compare.
 
 from tinynet.errors import BackendError
 
-from .deferred import Gather
+from .deferred import Gather, Untranspose
 from .programs import PARAMETERS, clone_kernel
 
 __all__ = ["Captured", "Recording", "Replay", "TRIES"]
@@ -66,6 +66,8 @@ class Recording:
         self.launches = []                 # (kernel name, global size, local size, args)
         self.made = set()                  # id() of every buffer made during the call
         self.why_not = None                # why this call cannot be replayed
+        #: matrices whose values the call left in their transposed twin only
+        self.untransposed = []
         #: (argument position, its Gather) for each batch argument (read in place)
         self.gathers = [(position, arg.job) for position, arg in enumerate(args)
                         if type(getattr(arg, "job", None)) is Gather]
@@ -228,6 +230,9 @@ class Replay:
             raise BackendError("OpenCL error replaying a captured step on {}: {}".format(
                 B.device.name.strip(), error)) from error
         B.launches += len(self.kernels)
+        for M in self.recording.untransposed:     # their twins changed again: M is out of date
+            if M.job is None:
+                Untranspose(B, M)
 
 
 class Captured:

@@ -36,7 +36,7 @@ the optimiser steps first run every forward job still waiting.
 
 import weakref
 
-__all__ = ["Job", "Gather", "Grads", "SoftmaxForward", "OutputStep"]
+__all__ = ["Job", "Gather", "Grads", "SoftmaxForward", "OutputStep", "Untranspose"]
 
 
 class Job:
@@ -189,3 +189,21 @@ class OutputStep(Job):
                 M.job = None
         self.backend._output_jobs.remove(self)
         self.backend._output_step(self, step)
+
+
+class Untranspose:
+    """A first layer's weights (or their optimiser state) whose values live in
+    their transposed twin ``M.t``: the forward pass (``dense_forward_t``) and
+    the step (``dense_grads_step_t``) use only that, so the matrix itself is
+    out of date until something reads it.  Reading ``M.buf`` then copies the
+    twin back (one ``transpose`` launch); both stay, the same numbers."""
+
+    def __init__(self, backend, M):
+        self.backend, self.M = backend, M
+        M.job = self
+
+    def run(self):
+        M = self.M
+        M.job = None
+        rows, cols = M.shape
+        self.backend._launch_2d("transpose", rows, cols, cols, rows, M.t.buf, M._buf)

@@ -33,7 +33,7 @@ OpenCL C needs (each helper before its first use).
 
 from .elementwise import ELEMENTWISE
 from .losses import REDUCTIONS
-from .optimisers import DENSE_GRADS_STEP, MULTI_STEPS, OPTIMISERS, STEP_SLOTS
+from .optimisers import DENSE_GRADS_STEP, DENSE_GRADS_STEP_T, MULTI_STEPS, OPTIMISERS, STEP_SLOTS
 from .output_step import OUTPUT_STEP
 from .products import DENSE_FORWARD, DENSE_SOFTMAX, PRODUCTS
 from .randomness import RANDOM
@@ -42,4 +42,5 @@ from .shared import ACTIVATION_KINDS, PREAMBLE
 __all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS", "STEP_SLOTS"]
 
 SOURCE = (PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS
-          + OPTIMISERS + MULTI_STEPS + DENSE_GRADS_STEP + OUTPUT_STEP + RANDOM)
+          + OPTIMISERS + MULTI_STEPS + DENSE_GRADS_STEP + DENSE_GRADS_STEP_T + OUTPUT_STEP
+          + RANDOM)

@@ -3,7 +3,8 @@ dense layer's gradient and step in one kernel."""
 
 from .products import _BIAS_COLUMN, _outer
 
-__all__ = ["OPTIMISERS", "STEP_SLOTS", "MULTI_STEPS", "STEP_FUNCTIONS", "DENSE_GRADS_STEP"]
+__all__ = ["OPTIMISERS", "STEP_SLOTS", "MULTI_STEPS", "STEP_FUNCTIONS", "DENSE_GRADS_STEP",
+           "DENSE_GRADS_STEP_T"]
 
 # === Optimiser steps, in place ==============================================
 
@@ -165,3 +166,45 @@ DENSE_GRADS_STEP = STEP_FUNCTIONS + _outer(
     ones_column=_BIAS_COLUMN,
     store=_STORE_STEP,
     extra="The block that holds column N (which does not exist in B) steps b.") + "#undef HYPER\n"
+
+#: The bias of a layer stepped from its transposed gradient kernel: the
+#: blocks of the first rows (i0 = 0) add up delta's columns.
+_BIAS_ROWS = r"""/* the bias: g(b)[j] = alpha * sum_k delta[k][j], stepped by the blocks
+       of the first rows, for their columns */
+    if (i0 == 0) {
+        if (j0 + 2 * VW <= N) {
+            realV s0 = (realV)0, s1 = (realV)0;
+            for (int k = 0; k < K; ++k) {
+                const __global realVu *d = (const __global realVu *)(B + (size_t)k * N + j0);
+                s0 += d[0];
+                s1 += d[1];
+            }
+            step_v(opt, alpha * s0, (__global realVu *)(Pb + j0), (__global realVu *)(S1b + j0),
+                   (__global realVu *)(S2b + j0), (real)0, (real)0, lr, h1, h2, eps, bc1, bc2);
+            step_v(opt, alpha * s1, (__global realVu *)(Pb + j0 + VW),
+                   (__global realVu *)(S1b + j0 + VW), (__global realVu *)(S2b + j0 + VW),
+                   (real)0, (real)0, lr, h1, h2, eps, bc1, bc2);
+        } else
+            for (int j = j0; j < N; ++j) {
+                real s = 0;
+                for (int k = 0; k < K; ++k) s += B[(size_t)k * N + j];
+                STORE_B(j, alpha * s);
+            }
+    }"""
+
+DENSE_GRADS_STEP_T = _outer(
+    "dense_grads_step_t",
+    "dense_grads_step for a first layer whose weights are kept transposed\n"
+    "   (WT = W^T, as dense_forward_t reads them), with its optimiser state\n"
+    "   transposed the same way:\n"
+    "     g(WT) = alpha * A_prev^T.delta,  g(b)[j] = alpha * sum_k delta[k][j]\n"
+    "   (A = A_prev (K,M), a batch read in place, B = delta (K,N), C = WT (M,N)).\n"
+    "   Each entry steps as in dense_grads_step: the same numbers, transposed.",
+    "TN",
+    args=", __global real *Pb, __global real *S1, __global real *S2, __global real *S1b,"
+         " __global real *S2b, const int opt, const real lr, const real h1, const real h2,"
+         " const real eps, const real bc1, const real bc2, const real l2, const real l1",
+    a_gather=True,
+    epilogue=_BIAS_ROWS,
+    store=_STORE_STEP,
+    extra="With a_gather, row k of A is row a_idx[k] of the data set.") + "#undef HYPER\n"

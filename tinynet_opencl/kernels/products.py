@@ -60,6 +60,7 @@ __kernel void $NAME(const int M, const int N, const int K,
         }
         size_t ka = 0;
         for (int k = 0; k < K; ++k) {
+            $A_K
             const __global realVu *b = (const __global realVu *)(B + $B_ROW(k) * N + j0);
             const realV b0 = b[0], b1 = b[1];
             #pragma unroll
@@ -82,7 +83,7 @@ __kernel void $NAME(const int M, const int N, const int K,
             const __global real *a = A + $A_ROW(i);
             for (int j = j0; j < min(j_end, N); ++j) {
                 real s = 0;
-                for (int k = 0; k < K; ++k) s += a[(size_t)k * $A_STEP] * B[$B_ROW(k) * N + j];
+                for (int k = 0; k < K; ++k) s += a[$A_KS] * B[$B_ROW(k) * N + j];
                 STORE_S((size_t)i * N + j, alpha * s);
             }
             $ONES_COLUMN
@@ -103,18 +104,30 @@ _STORE_C = r"""
 
 
 def _outer(name, math, a_layout, args="", ones=0, ones_column="", epilogue="", extra="",
-           b_gather=False, store=_STORE_C):
+           a_gather=False, b_gather=False, store=_STORE_C):
     """One kernel from the template; a_layout "NN" reads A (M,K), "TN" A (K,M).
 
-    b_gather: B's rows may be a gathered batch (arguments b_idx, b_gather).
+    a_gather, b_gather: A's or B's rows may be a gathered batch (arguments
+    a_idx, a_gather or b_idx, b_gather); for A that is its rows i ("NN") or
+    its rows k ("TN": opA(i, k) = A[idx[k]][i]).
     store: the STORE_V / STORE_S definitions the results leave through.
     """
     a_row, a_step = {"NN": ("(size_t)K * ", "1"), "TN": ("", "M")}[a_layout]
+    a_k, a_ks = "", "(size_t)k * $A_STEP"        # opA(i, k) = a[i's row][a_ks]
     b_row = "row_at(b_idx, b_gather, k)" if b_gather else "(size_t)k"
     if b_gather:
         args = ", __global const int *b_idx, const int b_gather" + args
-    text = store + _OUTER_TEMPLATE
+    if a_gather:
+        args = ", __global const int *a_idx, const int a_gather" + args
+        if a_layout == "NN":
+            a_row = "(size_t)K * A_ROW_AT"
+            store += "#define A_ROW_AT(i) row_at(a_idx, a_gather, (i))\n"
+        else:                                     # row k of A is row idx[k] of the data set
+            a_step, a_ks = "0", "row_at(a_idx, a_gather, k) * (size_t)M"
+            a_k = "ka = " + a_ks + ";"
+    text = store + _OUTER_TEMPLATE + ("#undef A_ROW_AT\n" if a_gather and a_layout == "NN" else "")
     for key, value in (("$NAME", name), ("$MATH", math), ("$A_ROW", a_row),
+                       ("$A_KS", a_ks), ("$A_K", a_k),
                        ("$A_STEP", a_step), ("$B_ROW(k)", b_row),
                        ("$ARGS", args), ("$ONES_COLUMN", ones_column),
                        ("$ONES", str(ones)), ("$EPILOGUE", epilogue),
@@ -172,7 +185,44 @@ BACKPROP_DELTA = _outer(
             C[at] *= act_grad(kind, Z[at], Act[at], slope);
         }""")
 
-PRODUCTS = (MATMUL_NAIVE + MATMUL_NN + MATMUL_TN + DENSE_GRADS + BACKPROP_DELTA)
+#: The forward pass from Wᵀ: each result vector gets its VW biases, then g.
+_STORE_FORWARD = r"""
+#define STORE_V(at, value) { \
+    const realV z_ = (value) + *(const __global realVu *)(b + (at) % N); \
+    *(__global realVu *)(C + (at)) = z_; \
+    *(__global realVu *)(Act + (at)) = act_v(kind, z_, slope); }
+#define STORE_S(at, value) { \
+    const real z_ = (value) + b[(at) % N]; \
+    C[at] = z_; \
+    Act[at] = act(kind, z_, slope); }
+"""
+
+DENSE_FORWARD_T = _outer(
+    "dense_forward_t",
+    "The forward pass of a dense layer whose weights are kept transposed:\n"
+    "     Z = A.W^T + b,  Act = g(Z):  Z[i][j] = sum_k A[i][k] * WT[k][j] + b[j]\n"
+    "   (A (M,K) the layer's input, B = WT (K,N) = W transposed, C = Z (M,N)).\n"
+    "   The same sums as dense_forward, in another order; faster on a CPU, where\n"
+    "   dense_forward must add each result's vector across at the end: here\n"
+    "   every product adds into whole vectors of results.",
+    "NN",
+    args=", __global const real *b, __global real *Act, const int kind, const real slope",
+    a_gather=True,
+    store=_STORE_FORWARD,
+    extra="With a_gather, row i of A is row a_idx[i] of the data set (a batch read\n"
+          "   in place).")
+
+TRANSPOSE = r"""
+/* C = A^T:  C[j][i] = A[i][j];  A (M,N), C (N,M).  Work-item (j, i). */
+__kernel void transpose(const int M, const int N, __global const real *A, __global real *C)
+{
+    const int j = get_global_id(0), i = get_global_id(1);
+    if (i < M && j < N) C[(size_t)j * M + i] = A[(size_t)i * N + j];
+}
+"""
+
+PRODUCTS = (MATMUL_NAIVE + MATMUL_NN + MATMUL_TN + DENSE_GRADS + BACKPROP_DELTA
+            + DENSE_FORWARD_T + TRANSPOSE)
 
 DENSE_FORWARD = r"""
 /* C = A.W^T (+ b) and, when kind >= 0, Act = g(C): the forward pass of a
