@@ -28,6 +28,12 @@ epoch in order, batch 32) on a per-neuron reference instead: ``naive``
 
 Every implementation trains as in the benchmark, with momentum (lr 0.1, μ 0.9).
 
+The count depends on the interpreter's build, not only its version: with
+Debian's CPython 3.11.2 (/usr/bin/python3.11, the interpreter linked in, not
+through a shared libpython as pyenv's is), at N = 0 and 1 on 2026-11-23, tinynet 680,137,293 and
+17,150,641,086 (10.29 M per sample) and tutorial 521,287,279 and
+35,818,124,070 (22.06 M): 2.14× fewer, against 1.92× with pyenv's 3.11.7.
+
 Measured on 2026-11-22 with CPython 3.11.7 (Collected at N = 0 and N = 2):
 tutorial 660,979,787 and 76,798,750,563: 23.79 M per sample (the core issue
 reports ~23.3 M for typical tutorial code); naive 666,700,159 and
