@@ -32,6 +32,11 @@ Gather, whose row numbers only a replayed step changes, ``capture``); ``assign``
 buffer rather than writing into the old one. The one thing written in place
 that a job reads is a layer's weights (``dense_forward`` reads W and b), so
 the optimiser steps first run every forward job still waiting.
+
+One more kind of waiting result is not a launch put off but a copy: a
+network's first layer keeps its weights and their optimiser state
+transposed as well (``CLMatrix.t``), its forward pass and step use only
+that, and W itself is out of date until read (``Untranspose``).
 """
 
 import weakref
