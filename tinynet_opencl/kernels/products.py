@@ -50,7 +50,8 @@ __kernel void $NAME(const int M, const int N, const int K,
     const int i0 = get_global_id(1) * BR;
     if (i0 >= M || j0 >= N + $ONES) return;
     if (j0 + 2 * VW <= N) {
-        const __global real *a[BR];          /* opA(i0 + r, k) = a[r][k * A_STEP] */
+        const __global real *a[BR];          /* opA(i0 + r, k) = a[r][ka]: ka = k * A_STEP, or the
+                                                offset of row idx[k] (a gathered A, "TN") */
         realV c0[BR], c1[BR];
         #pragma unroll
         for (int r = 0; r < BR; ++r) {
