@@ -31,6 +31,27 @@ def test_same_seed_same_weights(default_backend):
     assert run(7) != run(8)
 
 
+def test_each_epochs_order_is_a_shuffle_drawn_before_it(default_backend):
+    """fit draws the next epoch's order before it reads the loss (a device backend works
+    meanwhile): the orders, and so the weights, are those of shuffling before each epoch."""
+    import random
+    from tinynet.training import train_epoch
+    X, y = XOR_X * 3, XOR_Y * 3
+
+    def net():
+        return Network([Dense(2, 3, "tanh"), Dense(3, 1, "sigmoid")], loss="logistic", seed=5,
+                       backend=default_backend)
+    fitted = net()
+    fitted.fit(X, y, epochs=4, batch_size=5, optimizer="momentum", lr=0.3, verbose=0)
+    by_hand, B = net(), default_backend
+    Xd, Td = B.array(X), B.array(by_hand._targets(y, len(y)))
+    rng, order, optimizer = random.Random("5-shuffle"), list(range(len(X))), Momentum(lr=0.3)
+    for _ in range(4):
+        rng.shuffle(order)
+        train_epoch(by_hand, Xd, Td, order, 5, optimizer, B.accumulator())
+    assert fitted.get_weights() == by_hand.get_weights()
+
+
 @pytest.mark.parametrize("optimizer", [SGD(lr=0.5), Momentum(lr=0.2, mu=0.9), Adam(lr=0.05),
                                        SGD(lr=0.5, l2=1e-3), SGD(lr=0.5, l1=1e-4)])
 def test_optimisers_lower_the_loss(default_backend, optimizer):

@@ -98,13 +98,13 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
 
     rng = random.Random("{}-shuffle".format(net.seed))
     order = list(range(n))
+    if shuffle:
+        rng.shuffle(order)                     # the first epoch's order
     history = History()
     progress = _Progress(verbose, epochs, log_every)
     best = (math.inf, None, 0)                 # (validation loss, weights, epoch)
     step = B.captured(net.train_step, on_replay=optimizer.count_step)
     for epoch in range(1, epochs + 1):
-        if shuffle:
-            rng.shuffle(order)
         good_weights = net.snapshot()
         loss_acc, correct_acc = B.accumulator(), (B.accumulator() if net.classification else None)
 
@@ -113,6 +113,10 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
                 progress.batch(epoch, number, count, B.read(loss_acc) / done)
 
         train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc, show, step)
+        if shuffle and epoch < epochs:
+            # the next epoch's order, drawn before the loss is read: a device
+            # backend is still working through this epoch's batches meanwhile
+            rng.shuffle(order)
         values = {"loss": B.read(loss_acc) / n}
         if not math.isfinite(values["loss"]):
             net.restore(good_weights)

@@ -481,11 +481,12 @@ def _epoch_setup(kind):
             initial = net.evaluate(X, y if kind == "digits" else yv)["loss"]
 
             step = B.captured(net.train_step, optimizer.count_step)     # once, as fit does
+            rng.shuffle(order)
 
             def run():                  # fit's inner loop: data on the backend, loss read once
-                rng.shuffle(order)
                 loss_acc = B.accumulator()
                 train_epoch(net, Xd, Td, order, BATCH, optimizer, loss_acc, step=step)
+                rng.shuffle(order)      # the next epoch's order, as fit draws it: before the read
                 return B.read(loss_acc) / n          # read() waits for the device
 
             launches = _launches_per_batch(B, run, -(-n // BATCH))
