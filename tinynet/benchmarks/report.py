@@ -112,9 +112,9 @@ def speed_target(results):
         return []
     py = rows["python"]
     rate = py["samples"] / py["seconds"]
-    lines = ["speed target (digits MLP epoch, CPython {} here; target on 3.11): tinynet python "
+    lines = ["speed target (digits MLP epoch, CPython {} here, {}; target on 3.11): tinynet python "
              "{:,.0f} samples/s (target ≥ {}): {}".format(
-                 platform.python_version(), rate, TARGET_SAMPLES_PER_S,
+                 platform.python_version(), sys.executable or "?", rate, TARGET_SAMPLES_PER_S,
                  "met" if rate >= TARGET_SAMPLES_PER_S else "NOT met")]
     for impl, label, goal, note in PER_NEURON_REFS:
         if impl not in rows:
@@ -196,8 +196,9 @@ def _group_tables(results):
 
 
 def text_report(results, notes=()):
-    """The plain-text report: one table per group, then peaks, crossover and the speed target."""
-    out = []
+    """The plain-text report: the machine, one table per group, then peaks, crossover and the
+    speed target."""
+    out = ["machine: " + machine.machine_summary()]
     peaks = {}
     for group, rows, cells in _group_tables(results):
         out.append("")
