@@ -202,9 +202,9 @@ class OpenCLBackend(Backend):
                                              d["max_clock_mhz"], d["global_memory"] / 2**30,
                                              "yes" if d["float64"] else "no"))
         t = self.tiles
-        lines.append("    products in blocks of {}x{} (A.B) and {}x{} (dense_forward), vectors of {} "
-                     "(TINYNET_OPENCL_TILES=cpu|gpu)".format(t.block_rows, 2 * t.vw, t.nt_rows,
-                                                              t.nt_cols, t.vw))
+        lines.append("    products in blocks of {}x{} (A.B, and a first layer's W transposed) and {}x{} "
+                     "(dense_forward), vectors of {} (TINYNET_OPENCL_TILES=cpu|gpu)".format(
+                         t.block_rows, 2 * t.vw, t.nt_rows, t.nt_cols, t.vw))
         lines.append("    training steps {} (TINYNET_OPENCL_CAPTURE=0|1)".format(
             "captured and replayed" if self.capture else "run in full, not captured"))
         return "\n".join(lines)
