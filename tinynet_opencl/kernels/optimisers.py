@@ -146,6 +146,9 @@ _STORE_STEP = r"""
 #define STORE_S(at, g) step_s(opt, (g), C + (at), S1 + (at), S2 + (at), HYPER)
 #define STORE_B(i, g) step_s(opt, (g), Pb + (i), S1b + (i), S2b + (i), (real)0, (real)0, \
                              lr, h1, h2, eps, bc1, bc2)
+#define STORE_BV(i, g) step_v(opt, (g), (__global realVu *)(Pb + (i)), \
+                              (__global realVu *)(S1b + (i)), (__global realVu *)(S2b + (i)), \
+                              (real)0, (real)0, lr, h1, h2, eps, bc1, bc2)
 """
 
 DENSE_GRADS_STEP = STEP_FUNCTIONS + _outer(
@@ -179,11 +182,8 @@ _BIAS_ROWS = r"""/* the bias: g(b)[j] = alpha * sum_k delta[k][j], stepped by th
                 s0 += d[0];
                 s1 += d[1];
             }
-            step_v(opt, alpha * s0, (__global realVu *)(Pb + j0), (__global realVu *)(S1b + j0),
-                   (__global realVu *)(S2b + j0), (real)0, (real)0, lr, h1, h2, eps, bc1, bc2);
-            step_v(opt, alpha * s1, (__global realVu *)(Pb + j0 + VW),
-                   (__global realVu *)(S1b + j0 + VW), (__global realVu *)(S2b + j0 + VW),
-                   (real)0, (real)0, lr, h1, h2, eps, bc1, bc2);
+            STORE_BV(j0, alpha * s0);
+            STORE_BV(j0 + VW, alpha * s1);
         } else
             for (int j = j0; j < N; ++j) {
                 real s = 0;

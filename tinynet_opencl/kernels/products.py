@@ -95,6 +95,7 @@ __kernel void $NAME(const int M, const int N, const int K,
 #undef STORE_V
 #undef STORE_S
 #undef STORE_B
+#undef STORE_BV
 """
 
 #: Results written to C, as a product does.
