@@ -77,10 +77,31 @@ def test_blocked_products_match_the_naive_kernel(tiled, m, k, n):
     at, bt = ocl.array(A.T), ocl.array(B.T)
     naive = host(ocl, ocl.matmul_naive(a, b))
     assert_product_close(naive, A @ B, k)                       # the reference itself
-    assert_product_close(host(ocl, ocl.matmul(a, b)), naive, k)
+    for packing in ("never", "always"):              # matmul_nn, or pack_panels + matmul_packed
+        ocl.packing = packing
+        try:
+            assert_product_close(host(ocl, ocl.matmul(a, b)), naive, k)
+        finally:
+            ocl.packing = "auto"
     assert_product_close(host(ocl, ocl.matmul_nt(a, bt)), host(ocl, ocl.matmul_naive(a, bt, trans_b=True)), k)
     assert_product_close(host(ocl, ocl.matmul_tn(at, b, 0.5)),
                          host(ocl, ocl.matmul_naive(at, b, trans_a=True, alpha=0.5)), k)
+
+
+def test_matmul_packs_b_where_its_rows_are_far_apart_or_its_last_panel_is_short(ocl):
+    cols = 2 * ocl.tiles.vw
+    wide = 2048 // np.dtype(ocl.dtype).itemsize            # rows 2 KiB apart
+    ocl.packing = "auto"
+    assert ocl._packs(512, wide) and ocl._packs(512, 4 * cols + 1) and ocl._packs(64, 3)
+    assert not ocl._packs(512, 4 * cols) and not ocl._packs(63, wide)
+    ocl.packing = "never"
+    try:
+        assert not ocl._packs(512, wide)
+    finally:
+        ocl.packing = "auto"
+    launches = ocl.launches
+    ocl.matmul(ocl.array(rand((5, 100), 1)), ocl.array(rand((100, 3), 2)))
+    assert ocl.launches - launches == 2                      # the packing, then the product
 
 
 @pytest.mark.parametrize("m,n_in,n_out", [(1, 1, 1), (3, 17, 5), (32, 256, 64), (65, 63, 129), (7, 64, 10),
@@ -144,9 +165,14 @@ def test_shape_mismatch_is_a_shape_error(ocl):
 
 
 def test_float64_mode_agrees_tightly_with_the_reference(ocl64):
-    A, B = rand((17, 33), 9), rand((33, 5), 10)
-    got = ocl64.to_list(ocl64.matmul(ocl64.array(A), ocl64.array(B)))
-    np.testing.assert_allclose(got, A @ B, rtol=1e-12, atol=1e-13)
+    A, B = rand((17, 70), 9), rand((70, 5), 10)
+    for packing in ("never", "always"):
+        ocl64.packing = packing
+        try:
+            got = ocl64.to_list(ocl64.matmul(ocl64.array(A), ocl64.array(B)))
+        finally:
+            ocl64.packing = "auto"
+        np.testing.assert_allclose(got, A @ B, rtol=1e-12, atol=1e-13)
     assert ocl64.tolerance == (1e-12, 1e-12)
     assert "float64" in ocl64.describe()
 

@@ -149,6 +149,76 @@ MATMUL_TN = _outer(
     "   read in place (no transpose is made).",
     "TN")
 
+PACK_PANELS = r"""
+/* P = B cut into panels of 2VW columns, each panel's rows one after another:
+     P[p][k][c] = B[k][2VW p + c]   (0 where 2VW p + c >= N, past B's last column);
+   B (K,N), P (ceil(N / 2VW) panels of K x 2VW).  Work-item (p, k) copies row k
+   of panel p.  matmul_packed then reads a panel front to back: on a CPU, B's
+   rows N entries apart would cost a new page and a cache line from L2 or L3
+   for every k once N is a few hundred (the hardware prefetcher stops at pages). */
+__kernel void pack_panels(const int K, const int N, __global const real *B, __global real *P)
+{
+    const int p = get_global_id(0), k = get_global_id(1);
+    const int j0 = p * 2 * VW;
+    if (k >= K || j0 >= N) return;
+    const __global real *b = B + (size_t)k * N + j0;
+    __global real *d = P + ((size_t)p * K + k) * 2 * VW;
+    if (j0 + 2 * VW <= N) {
+        ((__global realV *)d)[0] = ((const __global realVu *)b)[0];
+        ((__global realV *)d)[1] = ((const __global realVu *)b)[1];
+    } else {
+        for (int c = 0; c < 2 * VW; ++c) d[c] = j0 + c < N ? b[c] : (real)0;
+    }
+}
+"""
+
+MATMUL_PACKED = r"""
+/* C = A.B with B packed by pack_panels:  C[i][j] = sum_k A[i][k] * B[k][j];
+   A (M,K), P the panels of B (K,N), C (M,N).  Work-item (p, y) computes the
+   BR x 2VW block of C with rows BR*y .. BR*y + BR-1 and the columns of
+   panel p, as matmul_nn does, but reads its 2VW entries of B's row k from
+   P[p][k], next to those of row k - 1.  Every block is whole: a panel that
+   sticks out past column N holds zeros there, and those results are not
+   written.  Rows past M are clamped for reading and not written. */
+__kernel void matmul_packed(const int M, const int N, const int K,
+                            __global const real *A, __global const real *P, __global real *C)
+{
+    const int p = get_global_id(0);
+    const int j0 = p * 2 * VW, i0 = get_global_id(1) * BR;
+    if (i0 >= M || j0 >= N) return;
+    const __global real *a[BR];
+    realV c0[BR], c1[BR];
+    #pragma unroll
+    for (int r = 0; r < BR; ++r) {
+        a[r] = A + (size_t)K * min(i0 + r, M - 1);
+        c0[r] = (realV)0;
+        c1[r] = (realV)0;
+    }
+    const __global realV *b = (const __global realV *)(P + (size_t)p * K * 2 * VW);
+    for (int k = 0; k < K; ++k) {
+        const realV b0 = b[2 * k], b1 = b[2 * k + 1];
+        #pragma unroll
+        for (int r = 0; r < BR; ++r) {
+            const real a_rk = a[r][k];
+            c0[r] += a_rk * b0;
+            c1[r] += a_rk * b1;
+        }
+    }
+    for (int r = 0; r < BR && i0 + r < M; ++r) {
+        __global real *c = C + (size_t)(i0 + r) * N + j0;
+        if (j0 + 2 * VW <= N) {
+            *(__global realVu *)c = c0[r];
+            *(__global realVu *)(c + VW) = c1[r];
+        } else {                             /* the last panel: its columns before N */
+            real row[2 * VW];
+            *(realV *)row = c0[r];
+            *(realV *)(row + VW) = c1[r];
+            for (int j = 0; j < N - j0; ++j) c[j] = row[j];
+        }
+    }
+}
+"""
+
 #: The extra column of the weight-gradient kernels: db[i] = alpha * sum_k delta[k][i].
 _BIAS_COLUMN = r"""if (j_end > N) {
                 real s = 0;
@@ -223,8 +293,8 @@ __kernel void transpose(const int M, const int N, __global const real *A, __glob
 }
 """
 
-PRODUCTS = (MATMUL_NAIVE + MATMUL_NN + MATMUL_TN + DENSE_GRADS + BACKPROP_DELTA
-            + DENSE_FORWARD_T + TRANSPOSE)
+PRODUCTS = (MATMUL_NAIVE + MATMUL_NN + PACK_PANELS + MATMUL_PACKED + MATMUL_TN + DENSE_GRADS
+            + BACKPROP_DELTA + DENSE_FORWARD_T + TRANSPOSE)
 
 DENSE_FORWARD = r"""
 /* C = A.W^T (+ b) and, when kind >= 0, Act = g(C): the forward pass of a
