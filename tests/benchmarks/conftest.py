@@ -68,6 +68,8 @@ def measure(benchmark, case, request):
             result = benchmark.pedantic(prepared.run, rounds=rounds, iterations=1)
         else:
             result = benchmark(prepared.run)
+        from tinynet.benchmarks.machine import settle
+        settle(case.impl)                      # NumPy's threads spin on after it
     prepared.check(result)
 
 

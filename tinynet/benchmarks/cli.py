@@ -21,11 +21,17 @@ measured in the same round, with their range.  In each round a fast case
 (a call under ``WARM_UP_BELOW`` seconds) first runs once untimed: timed
 straight after a slow case it would otherwise start cold (a device's threads
 asleep, its data out of the caches), which a training run never does.
+
+Both ways, a case of multi-threaded NumPy is followed by a pause
+(``machine.SETTLE_AFTER``): OpenBLAS's threads go on spinning for a while
+after each call and would slow down whichever case came next.
 """
 
 import statistics
 import sys
 import time
+
+from .machine import settle
 
 __all__ = ["add_arguments", "run"]
 
@@ -150,6 +156,7 @@ def in_turn(todo, rounds, calls=3):
                     ready.run()
                 best = min(best, (clock() - start) / loops)
             times.append(best)
+            settle(case.impl)
     return [(case, times) for case, _, _, _, times in prepared], skipped
 
 
@@ -236,6 +243,7 @@ def run(args, out=None, err=None):
                                        MIN_CALLS.get((case.group, case.impl), 1)))
             except cases_module.Unavailable as why:
                 skipped[case.impl] = str(why)
+            settle(case.impl)
         if progress:
             err.write("\r" + " " * 60 + "\r")
         for impl, why in skipped.items():

@@ -27,9 +27,10 @@ True
 import os
 import platform
 import sys
+import time
 
 __all__ = ["cpu_info", "cpu_peak", "opencl_device_info", "opencl_peak", "synchronise",
-           "machine_summary"]
+           "settle", "SETTLE_AFTER", "machine_summary"]
 
 
 def _cpuinfo_text():
@@ -169,6 +170,22 @@ def synchronise(backend):
     queue = getattr(backend, "queue", None)
     if queue is not None and callable(getattr(queue, "finish", None)):
         queue.finish()
+
+
+#: Seconds to wait after timing a case of these implementations, before the
+#: next case: their threads go on spinning that long.  OpenBLAS's workers
+#: busy-wait about 2**28 cycles (~0.1 s) after each multi-threaded call for
+#: the next one; on a 2-core machine they take a core from whatever runs then.
+#: Measured with pocl: a 1024 x 1024 OpenCL product took 16-18 ms straight
+#: after a 2-thread NumPy product, or up to 0.1 s later, and 8.9 ms 0.2 s later.
+SETTLE_AFTER = {"ref-numpy": 0.25}
+
+
+def settle(impl):
+    """Wait until the threads of ``impl``'s last call have gone idle (SETTLE_AFTER)."""
+    pause = SETTLE_AFTER.get(impl)
+    if pause:
+        time.sleep(pause)
 
 
 def machine_summary():
