@@ -90,10 +90,11 @@ def test_blocked_products_match_the_naive_kernel(tiled, m, k, n):
 
 def test_matmul_packs_b_where_its_rows_are_far_apart_or_its_last_panel_is_short(ocl):
     cols = 2 * ocl.tiles.vw
-    wide = 2048 // np.dtype(ocl.dtype).itemsize            # rows 2 KiB apart
+    wide = 4096 // np.dtype(ocl.dtype).itemsize            # rows a page apart
     ocl.packing = "auto"
     assert ocl._packs(512, wide) and ocl._packs(512, 4 * cols + 1) and ocl._packs(64, 3)
-    assert not ocl._packs(512, 4 * cols) and not ocl._packs(63, wide)
+    assert not ocl._packs(512, 4 * cols) and not ocl._packs(512, wide // 2)
+    assert not ocl._packs(63, wide)
     ocl.packing = "never"
     try:
         assert not ocl._packs(512, wide)

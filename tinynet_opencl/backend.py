@@ -86,12 +86,14 @@ SOFTMAX_FUSED_MAX = 64
 #: batches, as in ``evaluate``, gain from the row-parallel kernel instead).
 FUSED_LOSS_ROWS = 4 * LOCAL_1D
 #: On a CPU device ``matmul`` packs B into panels first (``pack_panels``) when
-#: B's rows are at least this many bytes apart and K is at least PACK_MIN_K, or
-#: when its last panel is not whole (N not a multiple of 2VW: matmul_nn would do
-#: those columns one entry at a time).  Measured on pocl, 2 cores (AVX-512):
-#: n = 1024 2x faster packed, 768 10%, 512 no faster or slower, 256 25-35%
-#: slower (one more launch); n = 240, 4 columns short of 256, 2.5-3x faster.
-PACK_ROW_BYTES = 2048
+#: B's rows are at least this many bytes apart (a page: each k a new one) and
+#: K is at least PACK_MIN_K, or when its last panel is not whole (N not a
+#: multiple of 2VW: matmul_nn would do those columns one entry at a time).
+#: Measured on pocl, 2 cores (AVX-512), packed against not: square n = 1024
+#: 0.5x the time, 512 1.0-1.26x, 256 1.3x (one more launch); short last
+#: panels: 1000 0.7x, 500 0.6x, 240 0.7-0.85x; batch-32 products 32 x n x n:
+#: n = 1024 0.6-1.1x, 512 1.2-1.5x, 240 0.9-1.1x.
+PACK_ROW_BYTES = 4096
 PACK_MIN_K = 64
 
 def _require():

@@ -38,7 +38,8 @@ _OUTER_TEMPLATE = r"""
    For each k it reads 2VW entries of B's row k as two vectors and one entry
    of opA per row, and adds the outer product into 2BR vector accumulators.
    Rows past M are clamped for reading and not written; a block that sticks
-   out past column N is done one entry at a time.  Results leave through
+   out past column N sums its columns before N one entry at a time (k still
+   outer, so B's rows are read where they lie).  Results leave through
    STORE_V (VW entries from C[at]) and STORE_S (one entry), defined above
    the kernel: plain writes to C, or an optimiser step.
    $EXTRA */
@@ -49,17 +50,18 @@ __kernel void $NAME(const int M, const int N, const int K,
     const int j0 = get_global_id(0) * (2 * VW);
     const int i0 = get_global_id(1) * BR;
     if (i0 >= M || j0 >= N + $ONES) return;
-    if (j0 + 2 * VW <= N) {
-        const __global real *a[BR];          /* opA(i0 + r, k) = a[r][ka]: ka = k * A_STEP, or the
+    const __global real *a[BR];              /* opA(i0 + r, k) = a[r][ka]: ka = k * A_STEP, or the
                                                 offset of row idx[k] (a gathered A, "TN") */
+    #pragma unroll
+    for (int r = 0; r < BR; ++r) a[r] = A + $A_ROW(min(i0 + r, M - 1));
+    size_t ka = 0;
+    if (j0 + 2 * VW <= N) {
         realV c0[BR], c1[BR];
         #pragma unroll
         for (int r = 0; r < BR; ++r) {
-            a[r] = A + $A_ROW(min(i0 + r, M - 1));
             c0[r] = (realV)0;
             c1[r] = (realV)0;
         }
-        size_t ka = 0;
         for (int k = 0; k < K; ++k) {
             $A_K
             const __global realVu *b = (const __global realVu *)(B + $B_ROW(k) * N + j0);
@@ -78,15 +80,24 @@ __kernel void $NAME(const int M, const int N, const int K,
             STORE_V(at + VW, alpha * c1[r]);
         }
     } else {
-        const int j_end = min(j0 + 2 * VW, N + $ONES);
+        /* the block past column N: its w < 2VW columns, k outer as above, into
+           a private block of sums (w is not a whole number of vectors) */
+        const int j_end = min(j0 + 2 * VW, N + $ONES), w = min(j_end, N) - j0;
+        real e[BR][2 * VW];
+        for (int r = 0; r < BR; ++r)
+            for (int j = 0; j < 2 * VW; ++j) e[r][j] = 0;
+        for (int k = 0; k < K && w > 0; ++k) {
+            $A_K
+            const __global real *b = B + $B_ROW(k) * N + j0;
+            for (int r = 0; r < BR; ++r) {
+                const real a_rk = a[r][ka];
+                for (int j = 0; j < w; ++j) e[r][j] += a_rk * b[j];
+            }
+            ka += $A_STEP;
+        }
         for (int r = 0; r < BR && i0 + r < M; ++r) {
             const int i = i0 + r;
-            const __global real *a = A + $A_ROW(i);
-            for (int j = j0; j < min(j_end, N); ++j) {
-                real s = 0;
-                for (int k = 0; k < K; ++k) s += a[$A_KS] * B[$B_ROW(k) * N + j];
-                STORE_S((size_t)i * N + j, alpha * s);
-            }
+            for (int j = 0; j < w; ++j) STORE_S((size_t)i * N + j0 + j, alpha * e[r][j]);
             $ONES_COLUMN
         }
     }
@@ -115,7 +126,7 @@ def _outer(name, math, a_layout, args="", ones=0, ones_column="", epilogue="", e
     store: the STORE_V / STORE_S definitions the results leave through.
     """
     a_row, a_step = {"NN": ("(size_t)K * ", "1"), "TN": ("", "M")}[a_layout]
-    a_k, a_ks = "", "(size_t)k * $A_STEP"        # opA(i, k) = a[i's row][a_ks]
+    a_k = ""                                      # opA(i, k) = a[i's row][ka]
     b_row = "row_at(b_idx, b_gather, k)" if b_gather else "(size_t)k"
     if b_gather:
         args = ", __global const int *b_idx, const int b_gather" + args
@@ -125,11 +136,10 @@ def _outer(name, math, a_layout, args="", ones=0, ones_column="", epilogue="", e
             a_row = "(size_t)K * A_ROW_AT"
             store += "#define A_ROW_AT(i) row_at(a_idx, a_gather, (i))\n"
         else:                                     # row k of A is row idx[k] of the data set
-            a_step, a_ks = "0", "row_at(a_idx, a_gather, k) * (size_t)M"
-            a_k = "ka = " + a_ks + ";"
+            a_step, a_k = "0", "ka = row_at(a_idx, a_gather, k) * (size_t)M;"
     text = store + _OUTER_TEMPLATE + ("#undef A_ROW_AT\n" if a_gather and a_layout == "NN" else "")
     for key, value in (("$NAME", name), ("$MATH", math), ("$A_ROW", a_row),
-                       ("$A_KS", a_ks), ("$A_K", a_k),
+                       ("$A_K", a_k),
                        ("$A_STEP", a_step), ("$B_ROW(k)", b_row),
                        ("$ARGS", args), ("$ONES_COLUMN", ones_column),
                        ("$ONES", str(ones)), ("$EPILOGUE", epilogue),
@@ -222,7 +232,7 @@ __kernel void matmul_packed(const int M, const int N, const int K,
 #: The extra column of the weight-gradient kernels: db[i] = alpha * sum_k delta[k][i].
 _BIAS_COLUMN = r"""if (j_end > N) {
                 real s = 0;
-                for (int k = 0; k < K; ++k) s += a[(size_t)k * M];
+                for (int k = 0; k < K; ++k) s += A[(size_t)k * M + i];
                 STORE_B(i, alpha * s);
             }"""
 
