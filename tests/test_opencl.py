@@ -223,6 +223,7 @@ def test_device_report_for_tinynet_info(ocl):
     assert "training steps captured and replayed (TINYNET_OPENCL_CAPTURE=0|1)" in report
     assert "run in full" in OpenCLBackend(capture=False).device_report()
     assert "vectors of {} (TINYNET_OPENCL_TILES=cpu|gpu)".format(ocl.tiles.vw) in report
+    assert ("A.B packs B into panels" in report) == (ocl.packing == "auto")
     done = subprocess.run([sys.executable, "-m", "tinynet", "info"], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 0 and ocl.device.name.strip() in done.stdout, done.stderr

@@ -219,6 +219,9 @@ class OpenCLBackend(Backend):
         lines.append("    products in blocks of {}x{} (A.B, and a first layer's W transposed) and {}x{} "
                      "(dense_forward), vectors of {} (TINYNET_OPENCL_TILES=cpu|gpu)".format(
                          t.block_rows, 2 * t.vw, t.nt_rows, t.nt_cols, t.vw))
+        if self.packing == "auto":
+            lines.append("    A.B packs B into panels of {} columns first when its rows are {} bytes or "
+                         "more apart, or its last panel is short".format(2 * t.vw, PACK_ROW_BYTES))
         lines.append("    training steps {} (TINYNET_OPENCL_CAPTURE=0|1)".format(
             "captured and replayed" if self.capture else "run in full, not captured"))
         return "\n".join(lines)
