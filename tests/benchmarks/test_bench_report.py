@@ -172,3 +172,34 @@ def test_in_turn_warms_up_a_fast_case_before_each_round(monkeypatch):
     assert not skipped and [len(times) for _, times in timed] == [2, 2]
     assert slow.runs == 1 + 2 * 2          # the first (checked) call, then 2 timed a round
     assert fast.runs == 1 + 2 * (1 + 2)    # and one untimed call before them in each round
+
+
+def test_a_multithreaded_numpy_case_is_followed_by_a_pause(monkeypatch):
+    """OpenBLAS's threads spin on after a call: the next case waits until they stop."""
+    from tinynet.benchmarks import cli, machine
+
+    class Case:
+        group, size = "matmul", 16
+
+        def __init__(self, impl):
+            self.impl = impl
+
+        def prepare(self):
+            class Ready:
+                info = {}
+
+                def run(self):
+                    events.append("run " + impl)
+
+                def check(self, result):
+                    pass
+            impl = self.impl
+            return Ready()
+
+    events = []
+    monkeypatch.setattr(machine.time, "sleep", lambda s: events.append("sleep {:g}".format(s)))
+    cli.in_turn([Case("opencl"), Case("ref-numpy"), Case("ref-numpy-1t")], rounds=1, calls=1)
+    at = events.index("sleep 0.25")
+    assert machine.SETTLE_AFTER == {"ref-numpy": 0.25}
+    assert events.count("sleep 0.25") == 1 and events[at - 1] == "run ref-numpy"
+    assert events[at + 1:] and all(e == "run ref-numpy-1t" for e in events[at + 1:])
