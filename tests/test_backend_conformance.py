@@ -53,6 +53,14 @@ def test_zeros_full_copy_assign(backend):
     assert backend.to_list(M) == [[1.0, 2.0]]
 
 
+def test_mirror_changes_nothing_on_a_working_backend(backend):
+    """mirror keeps host copies for a device that fails later; while it works, reads are live."""
+    M = backend.array([[1.0, 2.0]])
+    backend.mirror([M])
+    backend.sgd_step(M, backend.array([[1.0, 1.0]]), 1.0)
+    assert backend.to_list(M) == [[0.0, 1.0]]
+
+
 def test_take_rows(backend):
     M = backend.array([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])
     assert backend.to_list(backend.take_rows(M, [2, 0, 2])) == [[4.0, 5.0], [0.0, 1.0], [4.0, 5.0]]

@@ -339,13 +339,77 @@ def test_out_of_device_memory_names_the_buffer_and_size(ocl):
     assert "{} x {}".format(rows, cols) in str(error.value) and "MiB" in str(error.value)
 
 
-def test_device_error_mid_run_is_a_backend_error(ocl, monkeypatch):
+def device_error(call="clEnqueueNDRangeKernel"):
+    return cl.RuntimeError(cl._cl._ErrorRecord(call, -5, call))
+
+
+def test_device_error_mid_run_is_a_backend_error_and_the_backend_refuses_after_it(ocl, monkeypatch):
+    B = OpenCLBackend()                  # its own: it is marked failed below
+    M = B.zeros(2, 2)
+
     def fail(*args, **kwargs):
-        raise cl.RuntimeError(cl._cl._ErrorRecord("clEnqueueNDRangeKernel failed", -5,
-                                                  "clEnqueueNDRangeKernel"))
+        raise device_error()
     monkeypatch.setattr(cl, "enqueue_nd_range_kernel", fail)
     with pytest.raises(BackendError, match="OpenCL error in kernel 'scale'.*OUT_OF_RESOURCES"):
-        ocl.scale(ocl.zeros(2, 2), 2.0)
+        B.scale(M, 2.0)
+    monkeypatch.undo()
+    assert "OUT_OF_RESOURCES" in B.failed
+    with pytest.raises(BackendError, match="failed earlier.*start a new process"):
+        B.to_list(M)                     # no copy of M on the host
+    with pytest.raises(BackendError, match="failed earlier"):
+        B.add(M, M)
+    assert ocl.failed is None and ocl.to_list(ocl.scale(ocl.zeros(1, 1), 2.0)) == [[0.0]]
+
+
+def test_a_device_lost_in_fit_leaves_the_last_epochs_weights_readable(monkeypatch, tmp_path):
+    """The device dies in the middle of epoch 3: fit says so, net.history has epochs 1 and
+    2, and the weights read back (and saved) are those at the end of epoch 2."""
+    from tinynet import Dense, Network
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (64, 5)).tolist()
+    y = np.eye(3)[(rng.uniform(size=64) * 3).astype(int)].tolist()
+
+    def network(B):
+        return Network([Dense(5, 8, "tanh"), Dense(8, 3, "softmax")], seed=3, backend=B)
+
+    reference = network(OpenCLBackend())
+    reference.fit(X, y, epochs=2, batch_size=16, optimizer="momentum", lr=0.1, verbose=False)
+    want = reference.get_weights()
+
+    B = OpenCLBackend()
+    net = network(B)
+    enqueue, copy = cl.enqueue_nd_range_kernel, cl.enqueue_copy
+    launched, limit = [0], [None]
+
+    def counting(*args, **kwargs):
+        launched[0] += 1
+        if limit[0] is not None and launched[0] > limit[0]:
+            raise device_error()
+        return enqueue(*args, **kwargs)
+
+    def copying(*args, **kwargs):
+        if limit[0] is not None and launched[0] > limit[0]:
+            raise device_error("clEnqueueReadBuffer")        # lost: nothing comes back
+        return copy(*args, **kwargs)
+    monkeypatch.setattr(cl, "enqueue_nd_range_kernel", counting)
+    monkeypatch.setattr(cl, "enqueue_copy", copying)
+    network(OpenCLBackend()).fit(X, y, epochs=2, batch_size=16, optimizer="momentum", lr=0.1,
+                                 verbose=False)
+    per_two_epochs, launched[0] = launched[0], 0
+    limit[0] = per_two_epochs + 3                            # in the third epoch
+    with pytest.raises(BackendError) as error:
+        net.fit(X, y, epochs=4, batch_size=16, optimizer="momentum", lr=0.1, verbose=False)
+    message = str(error.value)
+    assert "OUT_OF_RESOURCES" in message and "in epoch 3 of fit" in message
+    assert "net.save(path)" in message and net.history.epochs == 2
+    got = net.get_weights()
+    assert got == want                                       # the same kernels: equal to the bit
+    net.save(str(tmp_path / "kept.json"))
+    kept = Network.load(str(tmp_path / "kept.json"), backend="python")
+    assert kept.get_weights() == pytest.approx(want)
+    with pytest.raises(BackendError, match="failed earlier"):
+        net.predict(X)
 
 
 def test_unknown_activation_is_a_value_error_before_any_launch(ocl):

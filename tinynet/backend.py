@@ -73,6 +73,8 @@ running a step many times
 ``captured(step, on_replay)``              ``step`` as the backend runs it every batch
                                            (here: unchanged; a device backend may
                                            record its kernels and replay them)
+``mirror(matrices)``                       keep host copies to read should the device
+                                           fail (here: nothing to do)
 =========================================  ==========================================
 
 The ``*_steps`` composites update every parameter of a network in one call,
@@ -191,6 +193,16 @@ class Backend:
         Here every call simply runs ``step``.
         """
         return step
+
+    def mirror(self, matrices):
+        """Keep a copy of ``matrices`` on the host, as they are at this point.
+
+        A device backend copies them without waiting (``fit`` calls this
+        after each epoch, for the network's weights); should the device fail
+        later, reading them (``to_list``) gives those copies, so the last
+        synchronised weights can still be saved.  Here the matrices are on
+        the host already: nothing to do.
+        """
 
 
 # === The registry ===========================================================

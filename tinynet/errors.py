@@ -53,4 +53,5 @@ class TrainingDiverged(TinynetError, ArithmeticError):
 
 
 class BackendError(TinynetError, RuntimeError):
-    """A backend that is unknown, or known but not usable on this machine."""
+    """A backend that is unknown, or known but not usable on this machine, or a
+    device that failed while working (see ``Backend.mirror``)."""

@@ -18,7 +18,7 @@ import random
 import sys
 import time
 
-from .errors import DataError, TrainingDiverged
+from .errors import BackendError, DataError, TrainingDiverged
 from .optim import make_optimizer
 
 __all__ = ["fit", "train_epoch", "History"]
@@ -112,12 +112,20 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
             if progress.wants_update():
                 progress.batch(epoch, number, count, B.read(loss_acc) / done)
 
-        train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc, show, step)
-        if shuffle and epoch < epochs:
-            # the next epoch's order, drawn before the loss is read: a device
-            # backend is still working through this epoch's batches meanwhile
-            rng.shuffle(order)
-        values = {"loss": B.read(loss_acc) / n}
+        try:
+            train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc, show, step)
+            if shuffle and epoch < epochs:
+                # the next epoch's order, drawn before the loss is read: a device
+                # backend is still working through this epoch's batches meanwhile
+                rng.shuffle(order)
+            B.mirror([P for _, P, _, _ in net.parameters()])    # in case the device fails later
+            values = {"loss": B.read(loss_acc) / n}
+        except BackendError as error:
+            net.history = history
+            done = history.epochs
+            raise BackendError("{}\n(in epoch {} of fit{})".format(
+                error, epoch, "; net.history has the {} finished before it".format(done)
+                if done else "")) from error
         if not math.isfinite(values["loss"]):
             net.restore(good_weights)
             history.stopped_because = "diverged"

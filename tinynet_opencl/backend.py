@@ -112,16 +112,18 @@ class CLMatrix:
     reading ``buf`` then computes it first.  ``t``: the same matrix
     transposed, kept for a network's first layer (its weights and their
     optimiser state), whose forward pass and step read and write only that
-    (``OpenCLBackend._transposed``); None for every other matrix.
+    (``OpenCLBackend._transposed``); None for every other matrix.  ``host``:
+    its last copy on the host from ``mirror``, read if the device fails.
     """
 
-    __slots__ = ("_buf", "shape", "job", "t", "__weakref__")
+    __slots__ = ("_buf", "shape", "job", "t", "host", "__weakref__")
 
     def __init__(self, buf, rows, cols):
         self._buf = buf
         self.shape = (rows, cols)
         self.job = None
         self.t = None
+        self.host = None
 
     @property
     def buf(self):
@@ -200,6 +202,11 @@ class OpenCLBackend(Backend):
         #: ``assign`` calls so far: each gives a matrix a new buffer, which a
         #: captured step recorded before it would not see (it records again).
         self.assignments = 0
+        #: The message of the first error the device gave while working (None:
+        #: none); from then on every operation raises it (``_device_error``).
+        self.failed = None
+        self._mirrors = []                          # (matrix, host copy in flight)
+        self._mirrored = 0                          # matrices with a host copy
 
     def describe(self):
         return "opencl ({}, {})".format(device_summary(self.device), self.dtype)
@@ -267,14 +274,62 @@ class OpenCLBackend(Backend):
 
     def finish(self):
         """Wait until every queued kernel has run (for timing; ops never wait)."""
+        self._alive()
         try:
             self.queue.finish()
         except cl.Error as error:
-            raise BackendError("OpenCL error on {}: {}".format(
-                self.device.name.strip(), error)) from error
+            raise self._device_error("", error) from error
+        self._mirrors_arrived()
+
+    # === When the device fails ==============================================
+
+    def _device_error(self, where, error):
+        """The BackendError for an error the device gave ``where`` ("in kernel
+        'x'", ...); the backend is marked failed: its buffers may hold half a
+        step, or be gone with the device, so every later operation refuses."""
+        message = "OpenCL error{} on {}: {}".format(
+            " " + where if where else "", self.device.name.strip(), error)
+        if self.failed is None:
+            self.failed = message
+        if self._mirrored:
+            message += ("\nThe weights copied to the host before it (by fit, after each epoch) "
+                        "can still be read: net.save(path) writes them, and Network.load(path, "
+                        "backend=\"python\") carries on without the device.")
+        return BackendError(message)
+
+    def _alive(self):
+        """Raise the first device error again once there was one."""
+        if self.failed is not None:
+            raise BackendError("the OpenCL device failed earlier and this backend cannot be used "
+                               "any more (start a new process to try it again): {}".format(self.failed))
+
+    def mirror(self, matrices):
+        """Copy the matrices to the host without waiting (see Backend.mirror);
+        the copies count once the queue is known to have reached them (the
+        next read or finish), so a failure meanwhile leaves the previous ones."""
+        self._alive()
+        if self._recording is not None:
+            self._recording.refuse("it copies matrices to the host")
+        for M in matrices:
+            host = np.empty(M.shape, dtype=self._np_dtype)
+            if M.size:
+                try:
+                    cl.enqueue_copy(self.queue, host, M.buf, is_blocking=False)
+                except cl.Error as error:
+                    raise self._device_error("copying a matrix to the host", error) from error
+            self._mirrors.append((M, host))
+
+    def _mirrors_arrived(self):
+        """After a wait that succeeded: the copies queued before it are whole."""
+        for M, host in self._mirrors:
+            if M.host is None:
+                self._mirrored += 1
+            M.host = host
+        self._mirrors = []
 
     def _launch(self, name, global_size, local_size, *args):
         """Queue one kernel; never waits for it."""
+        self._alive()
         kernel = self._kernels[name]
         if self._recording is not None:
             self._recording.launches.append((name, global_size, local_size, args))
@@ -282,8 +337,7 @@ class OpenCLBackend(Backend):
             kernel.set_args(*args)
             cl.enqueue_nd_range_kernel(self.queue, kernel, global_size, local_size)
         except cl.Error as error:
-            raise BackendError("OpenCL error in kernel {!r} on {}: {}".format(
-                name, self.device.name.strip(), error)) from error
+            raise self._device_error("in kernel {!r}".format(name), error) from error
         self.launches += 1
 
     def _launch_1d(self, name, n, *args):
@@ -309,6 +363,7 @@ class OpenCLBackend(Backend):
                          LOCAL_2D, *args)
 
     def _wait_read(self, host, buf, what):
+        self._alive()
         while self._output_jobs:                    # they add into accumulators in place
             self._output_jobs[0].run()
         if self._recording is not None:
@@ -316,8 +371,8 @@ class OpenCLBackend(Backend):
         try:
             cl.enqueue_copy(self.queue, host, buf)      # blocking: waits for the queue
         except cl.Error as error:
-            raise BackendError("OpenCL error on {} while reading {}: {}".format(
-                self.device.name.strip(), what, error)) from error
+            raise self._device_error("while reading " + what, error) from error
+        self._mirrors_arrived()
         return host
 
     @staticmethod
@@ -365,7 +420,10 @@ class OpenCLBackend(Backend):
         return self.to_numpy(M).astype(float).tolist()
 
     def to_numpy(self, M):
-        """The matrix as a numpy array (waits for the device)."""
+        """The matrix as a numpy array (waits for the device).  Once the device
+        has failed, a matrix's copy from ``mirror`` (a network's weights)."""
+        if self.failed is not None and M.host is not None:
+            return M.host.copy()
         host = np.empty(M.shape, dtype=self._np_dtype)
         if M.size:
             self._wait_read(host, M.buf, "a {} x {} matrix".format(*M.shape))
@@ -379,8 +437,12 @@ class OpenCLBackend(Backend):
         if self._recording is not None:
             self._recording.refuse("it fills a new matrix")
         if M.size:
-            cl.enqueue_fill_buffer(self.queue, M.buf, self._np_dtype.type(value), 0,
-                                   M.size * self._np_dtype.itemsize)
+            self._alive()
+            try:
+                cl.enqueue_fill_buffer(self.queue, M.buf, self._np_dtype.type(value), 0,
+                                       M.size * self._np_dtype.itemsize)
+            except cl.Error as error:
+                raise self._device_error("filling a matrix", error) from error
             self.launches += 1
         return M
 
@@ -396,8 +458,12 @@ class OpenCLBackend(Backend):
         if self._recording is not None:
             self._recording.refuse("it copies a matrix")
         if src.size:
-            cl.enqueue_copy(self.queue, dst.buf, src.buf,
-                            byte_count=src.size * self._np_dtype.itemsize)
+            self._alive()
+            try:
+                cl.enqueue_copy(self.queue, dst.buf, src.buf,
+                                byte_count=src.size * self._np_dtype.itemsize)
+            except cl.Error as error:
+                raise self._device_error("copying a matrix", error) from error
             self.launches += 1
 
     def assign(self, dst, src):

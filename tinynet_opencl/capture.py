@@ -46,8 +46,6 @@ Steps that never match stop being recorded after ``TRIES`` calls.
 capture off, to compare.
 """
 
-from tinynet.errors import BackendError
-
 from .deferred import Gather, Untranspose
 from .programs import PARAMETERS, clone_kernel
 
@@ -211,6 +209,7 @@ class Replay:
     def run(self, change):
         batch, matrices = change
         B = self.backend
+        B._alive()
         B._run_forward_jobs()                    # as an optimiser step does first
         cl = B._cl
         queue, enqueue = B.queue, cl.enqueue_nd_range_kernel
@@ -227,8 +226,7 @@ class Replay:
             for kernel, global_size, local_size in self.kernels:
                 enqueue(queue, kernel, global_size, local_size)
         except cl.Error as error:
-            raise BackendError("OpenCL error replaying a captured step on {}: {}".format(
-                B.device.name.strip(), error)) from error
+            raise B._device_error("replaying a captured step", error) from error
         B.launches += len(self.kernels)
         for M in self.recording.untransposed:     # their twins changed again: M is out of date
             if M.job is None:
