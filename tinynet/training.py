@@ -104,15 +104,16 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
     progress = _Progress(verbose, epochs, log_every)
     best = (math.inf, None, 0)                 # (validation loss, weights, epoch)
     step = B.captured(net.train_step, on_replay=optimizer.count_step)
-    for epoch in range(1, epochs + 1):
-        good_weights = net.snapshot()
-        loss_acc, correct_acc = B.accumulator(), (B.accumulator() if net.classification else None)
+    epoch = 1
+    try:
+        for epoch in range(1, epochs + 1):
+            good_weights = net.snapshot()
+            loss_acc, correct_acc = B.accumulator(), (B.accumulator() if net.classification else None)
 
-        def show(number, count, done):
-            if progress.wants_update():
-                progress.batch(epoch, number, count, B.read(loss_acc) / done)
+            def show(number, count, done):
+                if progress.wants_update():
+                    progress.batch(epoch, number, count, B.read(loss_acc) / done)
 
-        try:
             train_epoch(net, Xd, Td, order, batch_size, optimizer, loss_acc, correct_acc, show, step)
             if shuffle and epoch < epochs:
                 # the next epoch's order, drawn before the loss is read: a device
@@ -120,39 +121,39 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
                 rng.shuffle(order)
             B.mirror([P for _, P, _, _ in net.parameters()])    # in case the device fails later
             values = {"loss": B.read(loss_acc) / n}
-        except BackendError as error:
-            net.history = history
-            done = history.epochs
-            raise BackendError("{}\n(in epoch {} of fit{})".format(
-                error, epoch, "; net.history has the {} finished before it".format(done)
-                if done else "")) from error
-        if not math.isfinite(values["loss"]):
-            net.restore(good_weights)
-            history.stopped_because = "diverged"
-            net.history = history
-            raise TrainingDiverged(
-                "the training loss became {} in epoch {}: the steps are too large. Try a lower "
-                "learning rate (lr={:g} now), standardised inputs, or a smaller initialisation. "
-                "The weights from before that epoch were kept.".format(values["loss"], epoch, optimizer.lr),
-                history)
-        if correct_acc is not None:
-            values["accuracy"] = B.read(correct_acc) / n
-        if val is not None:
-            for key, value in net._evaluate_arrays(*val).items():
-                values["val_" + key] = value
-        history.append(values)
-        progress.epoch(epoch, values)
-        if stop_loss is not None and values["loss"] < stop_loss:
-            history.stopped_because = "loss below {:g} after epoch {}".format(stop_loss, epoch)
-            break
-        if early_stopping is not None:
-            if values["val_loss"] < best[0]:
-                best = (values["val_loss"], net.snapshot(), epoch)
-            elif epoch - best[2] >= early_stopping:
-                net.restore(best[1])
-                history.stopped_because = "no better validation loss for {} epochs; kept epoch {}".format(
-                    early_stopping, best[2])
+            if not math.isfinite(values["loss"]):
+                net.restore(good_weights)
+                history.stopped_because = "diverged"
+                net.history = history
+                raise TrainingDiverged(
+                    "the training loss became {} in epoch {}: the steps are too large. Try a lower "
+                    "learning rate (lr={:g} now), standardised inputs, or a smaller initialisation. "
+                    "The weights from before that epoch were kept.".format(values["loss"], epoch, optimizer.lr),
+                    history)
+            if correct_acc is not None:
+                values["accuracy"] = B.read(correct_acc) / n
+            if val is not None:
+                for key, value in net._evaluate_arrays(*val).items():
+                    values["val_" + key] = value
+            history.append(values)
+            progress.epoch(epoch, values)
+            if stop_loss is not None and values["loss"] < stop_loss:
+                history.stopped_because = "loss below {:g} after epoch {}".format(stop_loss, epoch)
                 break
+            if early_stopping is not None:
+                if values["val_loss"] < best[0]:
+                    best = (values["val_loss"], net.snapshot(), epoch)
+                elif epoch - best[2] >= early_stopping:
+                    net.restore(best[1])
+                    history.stopped_because = "no better validation loss for {} epochs; kept epoch {}".format(
+                        early_stopping, best[2])
+                    break
+    except BackendError as error:                # a device that failed: say where, keep what we have
+        net.history = history
+        done = history.epochs
+        raise BackendError("{}\n(in epoch {} of fit{})".format(
+            error, epoch, "; net.history has the {} finished before it".format(done)
+            if done else "")) from error
     progress.done(history)
     net.history = history
     return history

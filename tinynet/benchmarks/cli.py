@@ -22,7 +22,7 @@ measured in the same round, with their range.  In each round a fast case
 straight after a slow case it would otherwise start cold (a device's threads
 asleep, its data out of the caches), which a training run never does.
 
-Both ways, a case of multi-threaded NumPy is followed by a pause
+In both modes, a case of multi-threaded NumPy is followed by a pause
 (``machine.SETTLE_AFTER``): OpenBLAS's threads go on spinning for a while
 after each call and would slow down whichever case came next.
 """
