@@ -51,6 +51,19 @@ inline void add_loss_and_count(__local real *part, real loss, __global real *acc
 }
 
 /* acc += scale * sum (a - t)^2;  D = 2 * scale * (A - T). */
+/* One row: returns its sum (a_j - t_j)^2 and writes d_j = 2 * scale * (a_j - t_j). */
+inline real squared_error_row(const __global real *a, const __global real *t,
+                              __global real *d, const int cols, const real scale)
+{
+    real sum = 0;
+    for (int j = 0; j < cols; ++j) {
+        const real diff = a[j] - t[j];
+        sum += diff * diff;
+        d[j] = 2 * scale * diff;
+    }
+    return sum;
+}
+
 __kernel void squared_error(const int rows, const int cols, const real scale,
                             __global const real *A, __global const real *T,
                             __global const int *t_idx, const int t_gather,
@@ -58,13 +71,10 @@ __kernel void squared_error(const int rows, const int cols, const real scale,
 {
     __local real part[LOCAL];
     real mine = 0;
-    for (int i = get_local_id(0); i < rows; i += LOCAL)
-        for (int j = 0; j < cols; ++j) {
-            const int at = i * cols + j;
-            const real d = A[at] - T[row_at(t_idx, t_gather, i) * cols + j];
-            mine += d * d;
-            D[at] = 2 * scale * d;
-        }
+    for (int i = get_local_id(0); i < rows; i += LOCAL) {
+        const size_t o = (size_t)i * cols;
+        mine += squared_error_row(A + o, T + row_at(t_idx, t_gather, i) * cols, D + o, cols, scale);
+    }
     add_to_acc(part, scale * mine, acc);
 }
 
@@ -115,6 +125,18 @@ __kernel void softmax_cross_entropy(const int rows, const int cols,
 /* acc += sum max(z, 0) - z t + log(1 + exp(-|z|))  (the logistic loss
    -t log a - (1 - t) log(1 - a) with a = sigmoid(z), never a log of 0);
    D = A - T;  when count is 1, also correct += the rows classified right. */
+/* One row: returns its logistic loss and writes d_j = a_j - t_j. */
+inline real logistic_row(const __global real *z, const __global real *a,
+                         const __global real *t, __global real *d, const int cols)
+{
+    real loss = 0;
+    for (int j = 0; j < cols; ++j) {
+        loss += max(z[j], (real)0) - z[j] * t[j] + log1p(exp(-fabs(z[j])));
+        d[j] = a[j] - t[j];
+    }
+    return loss;
+}
+
 __kernel void logistic_loss(const int rows, const int cols,
                             __global const real *Z, __global const real *Act,
                             __global const real *T, __global const int *t_idx,
@@ -125,14 +147,10 @@ __kernel void logistic_loss(const int rows, const int cols,
     __local real part[LOCAL];
     real mine = 0, right = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL) {
-        const __global real *t_row = T + row_at(t_idx, t_gather, i) * cols;
-        if (count) right += row_correct(Act + (size_t)i * cols, t_row, cols);
-        for (int j = 0; j < cols; ++j) {
-            const int at = i * cols + j;
-            const real z = Z[at], t = t_row[j];
-            mine += max(z, (real)0) - z * t + log1p(exp(-fabs(z)));
-            D[at] = Act[at] - t;
-        }
+        const size_t o = (size_t)i * cols;
+        const __global real *t = T + row_at(t_idx, t_gather, i) * cols;
+        if (count) right += row_correct(Act + o, t, cols);
+        mine += logistic_row(Z + o, Act + o, t, D + o, cols);
     }
     add_loss_and_count(part, mine, acc, count, right, correct);
 }
