@@ -431,6 +431,8 @@ def launches(B, op, *args):
 def test_fused_composites_are_one_launch_each(ocl):
     a, W, b = ocl.array(rand((32, 256), 1)), ocl.array(rand((64, 256), 2)), ocl.zeros(1, 64)
     n, (Z, A) = launches(ocl, ocl.dense_forward, a, W, b, "sigmoid")
+    assert n == 0 and launches(ocl, ocl.to_list, A)[0] == 1     # it may be the output layer
+    n, (Z, A) = launches(ocl, ocl.dense_forward, a, W, b, "relu")
     assert n == 1
     assert launches(ocl, ocl.dense_forward, a, ocl.array(rand((65, 256), 6)), ocl.zeros(1, 65),
                     "softmax")[0] == 2                                      # over 64 outputs
@@ -482,40 +484,53 @@ def test_deferred_batches_and_layers_give_the_eager_numbers(tiled):
     assert ocl.read(right) == ocl.read(right_e)
 
 
+OUTPUTS = [("softmax", "cross_entropy", True), ("linear", "squared_error", False),
+           ("linear", "mse", False), ("sigmoid", "logistic", True)]
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 @pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.01, 0.002)])
-def test_the_output_layers_step_in_one_kernel_matches_its_three_launches(tiled, optimizer, l2, l1):
-    """output_step (loss, delta below, the softmax layer's gradient and step in one launch)
-    against the same steps with the delta read first, which launches them one by one."""
-    from tinynet import Dense, Network
+@pytest.mark.parametrize("output, loss_name, count", OUTPUTS)
+def test_the_output_layers_step_in_one_kernel_matches_its_three_launches(tiled, optimizer, l2, l1,
+                                                                         output, loss_name, count):
+    """output_step (the output layer's forward pass, loss, delta below, gradient and step in
+    one launch) against the same steps with the delta read first, which launches them one
+    by one, and against the pure-Python reference: softmax with the cross-entropy, linear
+    with the squared error (½Σ, or the mean), sigmoid with the logistic loss."""
+    from tinynet import Dense, Network, losses
+    from tinynet.backend import get_backend
     from tinynet.optim import make_optimizer
-    ocl = tiled
-    X, T = ocl.array(rand((64, 12), 1)), ocl.array(np.eye(4)[np.arange(64) % 4])
+    Xh, Th = rand((64, 12), 1).tolist(), np.eye(4)[np.arange(64) % 4].tolist()
     results = []
-    for apart in (False, True):
-        net = Network([Dense(12, 9, "tanh"), Dense(9, 4, "softmax")], loss="cross_entropy",
-                      seed=4, backend=ocl)
-        opt, loss, right = make_optimizer(optimizer, 0.1, l2=l2, l1=l1), *(
-            ocl.accumulator() for _ in range(2))
+    for mode in ("one launch", "apart", "python"):
+        B = get_backend("python") if mode == "python" else tiled
+        X, T = B.array(Xh), B.array(Th)
+        net = Network([Dense(12, 9, "tanh"), Dense(9, 4, output)], loss=loss_name,
+                      seed=4, backend=B)
+        opt, loss = make_optimizer(optimizer, 0.1, l2=l2, l1=l1), B.accumulator()
+        right = B.accumulator() if count else None
         for start in range(0, 64, 16):
-            batch = ocl.take_rows_pair(X, T, range(start, start + 16))
-            if not apart:
-                n, _ = launches(ocl, net.train_step, *batch, opt, loss, right)
+            batch = B.take_rows_pair(X, T, range(start, start + 16))
+            if mode == "one launch":
+                n, _ = launches(B, net.train_step, *batch, opt, loss, right)
                 # forward, output_step, layer 1's step (the first step also fills the state)
                 assert n == 3 or start == 0, n
-                continue
-            net.forward(batch[0], training=True)
-            from tinynet import losses
-            delta = losses.output_delta(net.loss, ocl, net.layers[-1], batch[1], loss, right)
-            host(ocl, delta)                          # read: the loss launches on its own
-            net.backward(delta)
-            opt.step(ocl, net.parameters())
-        results.append((net.get_weights(), ocl.read(loss), ocl.read(right)))
-    (w_one, loss_one, right_one), (w_apart, loss_apart, right_apart) = results
-    flat = [np.concatenate([np.ravel(np.array(x, dtype=float)) for layer in w for x in layer])
-            for w in (w_one, w_apart)]
-    np.testing.assert_allclose(flat[0], flat[1], rtol=1e-5, atol=1e-6)
+            elif mode == "python":
+                net.train_step(*batch, opt, loss, right)
+            else:
+                net.forward(batch[0], training=True)
+                delta = losses.output_delta(net.loss, B, net.layers[-1], batch[1], loss, right)
+                host(B, delta)                        # read: the loss launches on its own
+                net.backward(delta)
+                opt.step(B, net.parameters())
+        flat = np.concatenate([np.ravel(np.array(x, dtype=float))
+                               for layer in net.get_weights() for x in layer])
+        results.append((flat, B.read(loss), right and B.read(right)))
+    (one, loss_one, right_one), (apart, loss_apart, right_apart), (ref, loss_ref, right_ref) = results
+    np.testing.assert_allclose(one, apart, rtol=1e-5, atol=1e-6)
     assert loss_one == pytest.approx(loss_apart, rel=1e-5) and right_one == right_apart
+    np.testing.assert_allclose(one, ref, rtol=1e-4, atol=1e-4)          # float32 against float64
+    assert loss_one == pytest.approx(loss_ref, rel=1e-4) and right_one == right_ref
 
 
 def test_a_waiting_loss_runs_before_its_weights_change_another_way(ocl):
@@ -603,9 +618,10 @@ def test_the_benchmark_reports_launches_per_batch(ocl, capsys):
     from tinynet.__main__ import main
     assert main(["bench", "--groups", "epoch_boston", "--backends", "opencl", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
-    # 2 forward, squared error (a linear output needs no g'), 1 delta, one gradient and
-    # optimiser step per layer; the batch is read in place; a replayed step queues the same
-    assert "launches per training batch: opencl 6 (epoch: Boston regression" in out
+    # the first layer's forward pass, output_step (the linear output layer's forward pass,
+    # squared error, the delta below, its gradient and step) and the first layer's
+    # gradient and step; the batch is read in place; a replayed step queues the same
+    assert "launches per training batch: opencl 3 (epoch: Boston regression" in out
 
 
 # === Captured steps =========================================================

@@ -26,10 +26,12 @@ parameter matrices per launch).
 Deferred results (``tinynet_opencl.deferred``): a batch from ``take_rows``
 or ``take_rows_pair`` is read in place by the kernels that use it;
 ``dense_grads`` is computed inside the optimiser step that uses it
-(``dense_grads_step``: gradient and update of a layer, one launch); a softmax
-layer's forward pass, its cross-entropy and delta D, the delta of the layer
-below and the layer's own gradient and optimiser step are one launch
-(``output_step``, made by the optimiser step that finds the loss waiting).
+(``dense_grads_step``: gradient and update of a layer, one launch); an
+output layer's forward pass, its loss and delta D (softmax and the
+cross-entropy, linear and the squared error, sigmoid and the logistic loss),
+the delta of the layer below and the layer's own gradient and optimiser step
+are one launch (``output_step``, made by the optimiser step that finds the
+loss waiting).
 Anything else that reads such a result computes it first, with its own
 launch. A training step of a two-layer MLP is therefore 3 launches, batch
 included.
@@ -69,7 +71,7 @@ from tinynet.errors import BackendError, ShapeError
 
 from . import kernels
 from .capture import Captured
-from .deferred import Gather, Grads, OutputStep, SoftmaxForward
+from .deferred import Gather, Grads, OutputForward, OutputStep
 from .context import choose_device, device_summary, load_pyopencl
 from .failures import DeviceFailures
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
@@ -86,7 +88,12 @@ cl = np = None
 
 #: Softmax layers with at most this many outputs run as one row-per-work-item
 #: kernel (product, bias and softmax together); wider ones as two launches.
+#: Up to this width a layer that may be the output layer (softmax; linear or
+#: sigmoid past the first layer) waits for its loss (deferred.OutputForward).
 SOFTMAX_FUSED_MAX = 64
+#: The output layers whose forward pass waits for the loss, and that loss.
+OUTPUT_PAIRS = {"softmax": "softmax_cross_entropy", "linear": "squared_error",
+                "sigmoid": "logistic_loss"}
 #: A deferred softmax forward pass of at most this many rows is done inside the
 #: output_step kernel with its loss, which runs as one work-group (larger
 #: batches, as in ``evaluate``, gain from the row-parallel kernel instead).
@@ -654,27 +661,36 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
     def squared_error(self, A, T, acc, scale=0.5):
         self._same("squared_error", A, T)
         D = self._new(*A.shape)
+        if self._joins_output(A.job, A, "squared_error"):      # a linear output layer's
+            OutputStep(self, A.job, "squared_error", scale, *A.shape, self._rows(T), acc.buf, 0,
+                       acc.buf, D)
+            return D
         self._reduce("squared_error", A.shape[0], A.shape[1], scale, A.buf, *self._rows(T),
                      D.buf, acc.buf)
         return D
+
+    def _joins_output(self, job, A, loss):
+        """Whether the loss ``loss`` of A waits with A's forward pass for the
+        optimiser step, to be one launch with it (output_step)."""
+        return (type(job) is OutputForward and A.job is job and A.shape[0] <= FUSED_LOSS_ROWS
+                and OUTPUT_PAIRS[job.name] == loss)
 
     def _shortcut_loss(self, name, Z, A, T, acc, correct):
         """A loss whose output delta is A − T: one kernel sums the loss, writes the
         delta and, given a `correct` accumulator, counts the rows classified right.
 
-        The cross-entropy of a softmax layer whose forward pass is still waiting
-        (a batch of up to FUSED_LOSS_ROWS rows) waits too, as an OutputStep: the
-        optimiser step launches it (output_step) with the forward pass, the
-        delta of the layer below and the layer's own gradient and step.
+        The loss of an output layer whose forward pass is still waiting (a
+        batch of up to FUSED_LOSS_ROWS rows; the cross-entropy of softmax, the
+        logistic loss of sigmoid) waits too, as an OutputStep: the optimiser
+        step launches it (output_step) with the forward pass, the delta of the
+        layer below and the layer's own gradient and step.
         """
         self._same(name, Z, A, T)
         D = self._new(*A.shape)
         count = int(correct is not None)
         rows, cols = A.shape
-        job = Z.job
-        if name == "softmax_cross_entropy" and type(job) is SoftmaxForward and A.job is job \
-                and rows <= FUSED_LOSS_ROWS:
-            OutputStep(self, job, rows, cols, self._rows(T), acc.buf, count,
+        if Z.job is A.job and self._joins_output(Z.job, A, name):
+            OutputStep(self, Z.job, name, 0.0, rows, cols, self._rows(T), acc.buf, count,
                        (correct if count else acc).buf, D)
             return D
         self._reduce(name, rows, cols, Z.buf, A.buf, *self._rows(T), D.buf, acc.buf, count,
@@ -739,15 +755,16 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
         if k != k2 or b.shape != (1, n):
             raise ShapeError("dense_forward: input {}, weights {}, bias {} do not fit".format(
                 A.shape, W.shape, b.shape))
-        if name == "softmax" and n <= SOFTMAX_FUSED_MAX:      # an output layer: deferred
+        first = W.t is not None or type(A.job) is Gather   # a first layer: it reads Wᵀ
+        if name in OUTPUT_PAIRS and n <= SOFTMAX_FUSED_MAX and (name == "softmax" or not first):
             Z, Act = self._later(m, n, "Z"), self._later(m, n, "activation")
-            SoftmaxForward(self, A.buf, W.buf, b.buf, k, Z, Act)
+            OutputForward(self, A.buf, W.buf, b.buf, k, name, alpha, Z, Act)   # maybe the output
             return Z, Act
         Z, Act = self._new(m, n, "Z"), self._new(m, n, "activation")
         if name == "softmax":
             self._nt(A, W, b, -1, alpha, Z, Z)
             self._launch_1d("softmax_rows", m, m, n, Z.buf, Act.buf)
-        elif W.t is not None or type(A.job) is Gather:   # a first layer: it reads Wᵀ
+        elif first:
             WT = self._transposed(W)
             a, a_idx, a_gather = self._rows(A)
             self._launch_2d("dense_forward_t", -(-n // self._block_cols),

@@ -5,21 +5,23 @@ for, because the operation that uses them next can compute them as part of
 its own kernel, saving a launch (each costs microseconds of host and device
 time, which at classroom sizes is more than the arithmetic):
 
-==========================  ==================  ===========================================
-result                      its own launch      computed instead, inside the kernel of
-==========================  ==================  ===========================================
-``take_rows`` (a batch)     ``take_rows``       ``dense_forward``, ``dense_grads`` and the
-                                                losses: they read the batch's rows in place
-                                                from the whole data set, through the index
-``dense_grads`` (dW, db)    ``dense_grads``     the optimiser step (``dense_grads_step``:
-                                                each gradient entry goes straight into the
-                                                update of its weight; it is never stored)
-``dense_forward`` with      ``dense_softmax``   ``output_step``, launched by the optimiser
-softmax (Z, A)                                  step: forward pass, softmax, loss, delta D,
-``softmax_cross_entropy``   ``output_step``     count, the delta of the layer below, and
-of it (D), and              without the step    the softmax layer's gradient and optimiser
-``backprop_delta`` of D                         step, in one kernel (``OutputStep``)
-==========================  ==================  ===========================================
+============================  ======================  ===========================================
+result                        its own launch          computed instead, inside the kernel of
+============================  ======================  ===========================================
+``take_rows`` (a batch)       ``take_rows``           ``dense_forward``, ``dense_grads`` and the
+                                                      losses: they read the batch's rows in place
+                                                      from the whole data set, through the index
+``dense_grads`` (dW, db)      ``dense_grads``         the optimiser step (``dense_grads_step``:
+                                                      each gradient entry goes straight into the
+                                                      update of its weight; it is never stored)
+``dense_forward`` of what     ``dense_softmax``, or   ``output_step``, launched by the optimiser
+may be the output layer       ``dense_forward``       step: forward pass, loss, delta D, count,
+(Z, A), its loss (D), and     ``output_step``         the delta of the layer below, and the
+``backprop_delta`` of D:      without the step        output layer's gradient and optimiser
+softmax + cross-entropy,                              step, in one kernel (``OutputStep``)
+linear + squared error,
+sigmoid + logistic loss
+============================  ======================  ===========================================
 
 A deferred result is a ``CLMatrix`` whose ``job`` is set. Reading its
 ``buf`` runs the job's own launch first, so an operation that does not know
@@ -41,7 +43,10 @@ that, and W itself is out of date until read (``Untranspose``).
 
 import weakref
 
-__all__ = ["Job", "Gather", "Grads", "SoftmaxForward", "OutputStep", "Untranspose"]
+from .kernels import ACTIVATION_KINDS
+from .kernels.output_step import OUTPUT_LOSSES
+
+__all__ = ["Job", "Gather", "Grads", "OutputForward", "OutputStep", "Untranspose"]
 
 
 class Job:
@@ -125,15 +130,18 @@ class Grads(Job):
         self.backend._dense_grads(self, dW, db)
 
 
-class SoftmaxForward(Job):
-    """(Z, softmax(Z)) with Z = A·Wᵀ + b: a softmax output layer, forwards.
+class OutputForward(Job):
+    """(Z, g(Z)) with Z = A·Wᵀ + b for a layer with a few outputs that may be
+    the network's output layer: softmax, or (past the first layer) linear or
+    sigmoid.  Its loss may take it into output_step (``OutputStep``).
 
     It reads W and b, which the optimiser changes in place, so it waits in
     the backend's list of forward jobs, which the optimiser steps run first.
     """
 
-    def __init__(self, backend, A, W, b, k, Z, Act):
+    def __init__(self, backend, A, W, b, k, name, slope, Z, Act):
         self.A, self.W, self.b, self.k = A, W, b, k   # buffers, read when the job runs
+        self.name, self.kind, self.slope = name, ACTIVATION_KINDS[name], slope   # g
         self.shapes = [Z.shape, Act.shape]
         super().__init__(backend, [Z, Act])
         waiting = backend._forward_jobs
@@ -151,12 +159,18 @@ class SoftmaxForward(Job):
 
     def launch(self, Z, Act):
         m, n = Z.shape
-        self.backend._launch_1d("dense_softmax", m, m, n, self.k, self.A, self.W, self.b,
-                                Z.buf, Act.buf)
+        B = self.backend
+        if self.name == "softmax":
+            B._launch_1d("dense_softmax", m, m, n, self.k, self.A, self.W, self.b, Z.buf, Act.buf)
+        else:
+            B._launch_2d("dense_forward", -(-n // B.tiles.nt_cols), -(-m // B.tiles.nt_rows),
+                         m, n, self.k, self.A, B._no_index, 0, self.W, self.b, 1, self.kind,
+                         self.slope, Z.buf, Act.buf)
 
 
 class OutputStep(Job):
-    """A softmax output layer's forward pass, cross-entropy loss and delta D,
+    """An output layer's forward pass (an OutputForward), its loss and delta D
+    (``loss``: a name in OUTPUT_LOSSES; ``scale``: the squared error's),
     waiting for the two launches that would follow it in a training step: the
     delta of the layer below (``backprop_delta``) and the layer's own gradient
     and optimiser step (``dense_grads_step``).  The optimiser step that finds
@@ -165,11 +179,12 @@ class OutputStep(Job):
     them.  Its outputs have their buffers from the start: Z, A, D (and the
     delta below, once asked for)."""
 
-    def __init__(self, backend, forward, rows, cols, t_rows, acc, count, correct, D):
-        Z, Act = forward.take()                      # the softmax layer's cache, computed here
+    def __init__(self, backend, forward, loss, scale, rows, cols, t_rows, acc, count, correct, D):
+        Z, Act = forward.take()                      # the output layer's cache, computed here
         self.layer = (forward.k, forward.A, forward.W, forward.b)
         self.rows, self.cols = rows, cols
-        self.loss_args = (*t_rows, D.buf, acc, count, correct)
+        self.loss_args = (*t_rows, D.buf, acc, count, correct, OUTPUT_LOSSES[loss], scale,
+                          forward.kind)
         self.Z, self.Act = Z.buf, Act.buf
         self.D = D
         self.below = None                           # (Cd buffer, Zb, Ab, kind, slope)

@@ -96,7 +96,7 @@ class OptimiserSteps:
                                  "in shape")
             layers.append((job, W, b, w_state, b_state, (*fused, *w_step[-2:])))
         apart = []                              # the layers whose step is a launch of its own
-        for layer in layers:                    # a softmax layer's step joins its loss's launch
+        for layer in layers:                    # an output layer's step joins its loss's launch
             job, W, b, w_state, b_state, numbers = layer
             out = getattr(job.delta, "job", None)
             if W.t is None and type(out) is OutputStep and out.D is job.delta and \

@@ -86,7 +86,8 @@ __kernel void squared_error(const int rows, const int cols, const real scale,
    an exp an entry.
    When count is 1, also correct += the rows classified right (count_correct
    in the same launch).  (A softmax layer whose forward pass is still waiting
-   gets all of this, and more, from output_step below.) */
+   gets all of this, and more, from output_step; so do a linear layer with
+   the squared error and a sigmoid layer with the logistic loss.) */
 /* One row: returns its cross-entropy -sum_j t_j (z_j - log_sum), with
    log_sum = log sum_j exp z_j, and writes its delta d = a - t. */
 inline real cross_entropy_row(const __global real *z, const __global real *a,

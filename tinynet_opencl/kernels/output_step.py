@@ -1,21 +1,30 @@
-"""A softmax output layer's training step in one kernel (deferred.OutputStep)."""
+"""An output layer's training step in one kernel (deferred.OutputStep)."""
 
-__all__ = ["OUTPUT_STEP"]
+__all__ = ["OUTPUT_STEP", "OUTPUT_LOSSES"]
 
-# === A softmax output layer's training step in one kernel ====================
+#: The losses output_step computes, by the number its ``loss`` argument takes.
+OUTPUT_LOSSES = {"softmax_cross_entropy": 0, "squared_error": 1, "logistic_loss": 2}
+
+# === An output layer's training step in one kernel ===========================
 
 OUTPUT_STEP = r"""
-/* A softmax output layer's whole training step in one work-group: the
-   forward pass (as dense_softmax), the loss, the count and D = A - T (as
-   softmax_cross_entropy; A is the layer's input (rows, K), W (cols, K)
-   and b its weights), then
+/* An output layer's whole training step in one work-group: the forward pass
+   (A is the layer's input (rows, K), W (cols, K) and b its weights), the
+   loss, the count and the output delta D, for
+     loss 0:  softmax and the cross-entropy (as dense_softmax and
+              softmax_cross_entropy):  D = A - T;
+     loss 1:  a linear layer and the squared error, scaled by `scale` (as
+              dense_forward and squared_error):  D = 2 scale (A - T);
+     loss 2:  a sigmoid layer and the logistic loss (as dense_forward and
+              logistic_loss):  D = A - T;
+   then
      below = 1:  the delta of the layer below, before W changes,
                  Cd[i][j] = g'(Zb[i][j]) * sum_k D[i][k] * W[k][j]   (rows, K);
      step = 1:   the layer's gradient and optimiser step (dense_grads_step):
                  g(W)[k][j] = (1/rows) sum_i D[i][k] * A[i][j],
                  g(b)[k]    = (1/rows) sum_i D[i][k],
                  each entry into step_s with the state S1, S2 (W's), S1b, S2b (b's).
-   One launch instead of three (softmax_cross_entropy, backprop_delta,
+   One launch instead of four (the forward pass, the loss, backprop_delta,
    dense_grads_step): at classroom sizes a launch costs more than this
    arithmetic.  The barriers make D visible to the whole work-group, and
    keep W unchanged until every work-item has read it for Cd. */
@@ -24,6 +33,7 @@ __kernel void output_step(const int rows, const int cols,
                           __global const real *T, __global const int *t_idx,
                           const int t_gather, __global real *D,
                           __global real *acc, const int count, __global real *correct,
+                          const int loss, const real scale, const int kind,
                           const int K, __global const real *A, __global real *W,
                           __global real *b,
                           const int below, __global real *Cd, __global const real *Zb,
@@ -37,12 +47,18 @@ __kernel void output_step(const int rows, const int cols,
     real mine = 0, right = 0;
     for (int i = get_local_id(0); i < rows; i += LOCAL) {
         const size_t o = (size_t)i * cols;
-        const real log_sum = dense_softmax_row(A + (size_t)i * K, W, b, cols, K, Z + o, Act + o);
-        const __global real *t = T + row_at(t_idx, t_gather, i) * cols;
+        const __global real *a = A + (size_t)i * K, *t = T + row_at(t_idx, t_gather, i) * cols;
+        real log_sum = 0;
+        if (loss == 0)
+            log_sum = dense_softmax_row(a, W, b, cols, K, Z + o, Act + o);
+        else
+            dense_act_row(a, W, b, cols, K, kind, (real)0, Z + o, Act + o);
         if (count) right += row_correct(Act + o, t, cols);
-        mine += cross_entropy_row(Z + o, Act + o, t, D + o, cols, log_sum);
+        if (loss == 0) mine += cross_entropy_row(Z + o, Act + o, t, D + o, cols, log_sum);
+        else if (loss == 1) mine += squared_error_row(Act + o, t, D + o, cols, scale);
+        else mine += logistic_row(Z + o, Act + o, t, D + o, cols);
     }
-    add_loss_and_count(part, mine, acc, count, right, correct);
+    add_loss_and_count(part, loss == 1 ? scale * mine : mine, acc, count, right, correct);
     barrier(CLK_GLOBAL_MEM_FENCE);
     /* a work-item takes VW columns of a row (whole vectors where they fit) */
     const int KV = K / VW * VW;

@@ -406,6 +406,32 @@ inline real dense_softmax_row(const __global real *a, const __global real *W,
     return z_max + log(total);
 }
 
+/* Row i of an output layer with a few outputs (N <= 64) and an elementwise
+   g (kind: linear, sigmoid, ...):  z = a.W^T + b,  g = g(z), applied VW
+   entries at a time from a private copy of the row, as above. */
+inline void dense_act_row(const __global real *a, const __global real *W,
+                          const __global real *b, const int N, const int K,
+                          const int kind, const real slope,
+                          __global real *z, __global real *g)
+{
+    real zr[64], gr[64];
+    for (int j = 0; j < N; ++j) {
+        const __global real *w = W + (size_t)j * K;
+        realV acc = (realV)0;
+        int k = 0;
+        for (; k + VW <= K; k += VW)
+            acc += *(const __global realVu *)(a + k) * *(const __global realVu *)(w + k);
+        real s = hsum(acc) + b[j];
+        for (; k < K; ++k) s += a[k] * w[k];
+        z[j] = s;
+        zr[j] = s;
+    }
+    for (int j = N; j < 64; ++j) zr[j] = 0;
+    for (int q = 0; q < N; q += VW)
+        *(realV *)(gr + q) = act_v(kind, *(realV *)(zr + q), slope);
+    for (int j = 0; j < N; ++j) g[j] = gr[j];
+}
+
 /* A softmax output layer in one launch: Z = A.W^T + b, Act = softmax(Z);
    work-item i does row i. */
 __kernel void dense_softmax(const int M, const int N, const int K,
