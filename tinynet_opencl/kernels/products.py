@@ -371,18 +371,14 @@ __kernel void dense_forward(const int M, const int N, const int K,
 """
 
 DENSE_SOFTMAX = r"""
-/* Row i of a softmax output layer with a few outputs (N <= 64):
+/* Row i of an output layer with a few outputs (N <= 64), before g:
      z = a.W^T + b  (N dot products of length K, VW entries at a time),
-     g = softmax(z) = exp(z - z_max) / total,  total = sum_j exp(z_j - z_max);
-   returns log sum_j exp(z_j) = z_max + log(total), which the cross-entropy
-   needs.  exp is taken VW entries at a time from a private copy of the row
-   (pocl's scalar exp costs about 10 ns, the vector one about 1 ns an entry). */
-inline real dense_softmax_row(const __global real *a, const __global real *W,
-                              const __global real *b, const int N, const int K,
-                              __global real *z, __global real *g)
+   into z (the layer's cache) and zr (a private copy, for g); returns max z. */
+inline real dense_row_z(const __global real *a, const __global real *W,
+                        const __global real *b, const int N, const int K,
+                        __global real *z, real *zr)
 {
     real z_max = -INFINITY;
-    real zr[64], er[64];            /* the row's z, then exp(z - z_max); N <= 64 */
     for (int j = 0; j < N; ++j) {
         const __global real *w = W + (size_t)j * K;
         realV acc = (realV)0;
@@ -395,6 +391,20 @@ inline real dense_softmax_row(const __global real *a, const __global real *W,
         zr[j] = s;
         z_max = max(z_max, s);
     }
+    return z_max;
+}
+
+/* The same row of a softmax layer:
+     g = softmax(z) = exp(z - z_max) / total,  total = sum_j exp(z_j - z_max);
+   returns log sum_j exp(z_j) = z_max + log(total), which the cross-entropy
+   needs.  exp is taken VW entries at a time from the private copy of the row
+   (pocl's scalar exp costs about 10 ns, the vector one about 1 ns an entry). */
+inline real dense_softmax_row(const __global real *a, const __global real *W,
+                              const __global real *b, const int N, const int K,
+                              __global real *z, __global real *g)
+{
+    real zr[64], er[64];            /* the row's z, then exp(z - z_max); N <= 64 */
+    const real z_max = dense_row_z(a, W, b, N, K, z, zr);
     for (int j = N; j < 64; ++j) zr[j] = -INFINITY;          /* exp(-inf) = 0 */
     real total = 0;
     for (int q = 0; q < N; q += VW) {
@@ -406,26 +416,15 @@ inline real dense_softmax_row(const __global real *a, const __global real *W,
     return z_max + log(total);
 }
 
-/* Row i of an output layer with a few outputs (N <= 64) and an elementwise
-   g (kind: linear, sigmoid, ...):  z = a.W^T + b,  g = g(z), applied VW
-   entries at a time from a private copy of the row, as above. */
+/* The same row with an elementwise g (kind: linear, sigmoid, ...): g = g(z),
+   VW entries at a time from the private copy, as for softmax. */
 inline void dense_act_row(const __global real *a, const __global real *W,
                           const __global real *b, const int N, const int K,
                           const int kind, const real slope,
                           __global real *z, __global real *g)
 {
     real zr[64], gr[64];
-    for (int j = 0; j < N; ++j) {
-        const __global real *w = W + (size_t)j * K;
-        realV acc = (realV)0;
-        int k = 0;
-        for (; k + VW <= K; k += VW)
-            acc += *(const __global realVu *)(a + k) * *(const __global realVu *)(w + k);
-        real s = hsum(acc) + b[j];
-        for (; k < K; ++k) s += a[k] * w[k];
-        z[j] = s;
-        zr[j] = s;
-    }
+    dense_row_z(a, W, b, N, K, z, zr);
     for (int j = N; j < 64; ++j) zr[j] = 0;
     for (int q = 0; q < N; q += VW)
         *(realV *)(gr + q) = act_v(kind, *(realV *)(zr + q), slope);
