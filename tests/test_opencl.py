@@ -354,11 +354,23 @@ def test_device_error_mid_run_is_a_backend_error_and_the_backend_refuses_after_i
         B.scale(M, 2.0)
     monkeypatch.undo()
     assert "OUT_OF_RESOURCES" in B.failed
-    with pytest.raises(BackendError, match="failed earlier.*start a new process"):
+    with pytest.raises(BackendError, match="failed earlier.*makes a new one"):
         B.to_list(M)                     # no copy of M on the host
     with pytest.raises(BackendError, match="failed earlier"):
         B.add(M, M)
     assert ocl.failed is None and ocl.to_list(ocl.scale(ocl.zeros(1, 1), 2.0)) == [[0.0]]
+
+
+def test_get_backend_makes_a_new_backend_for_one_whose_device_failed():
+    from tinynet.backend import get_backend
+    shared = get_backend("opencl")
+    assert get_backend("opencl") is shared
+    shared.failed = "OpenCL error: made up for the test"
+    try:
+        fresh = get_backend("opencl")
+        assert fresh is not shared and fresh.failed is None and get_backend("opencl") is fresh
+    finally:
+        shared.failed = None
 
 
 def test_a_device_lost_in_fit_leaves_the_last_epochs_weights_readable(monkeypatch, tmp_path):

@@ -243,7 +243,9 @@ def get_backend(name=None, **options):
     """The backend object called ``name`` (default: the current default).
 
     Backends are created once and shared; options (such as an OpenCL device)
-    create a separate instance.
+    create a separate instance.  One whose device failed (its ``failed`` is
+    set) is not handed out again: a new one is made (a GPU may be back after
+    a reset), while the networks on the old one keep their last weights.
     """
     if name is None:
         name = _default[0]
@@ -254,7 +256,7 @@ def get_backend(name=None, **options):
             "unknown backend {!r}; registered backends: {}".format(
                 name, ", ".join(available_backends())))
     key = (name, tuple(sorted(options.items())))
-    if key not in _instances:
+    if key not in _instances or getattr(_instances[key], "failed", None):
         _instances[key] = _create(name, options)
     return _instances[key]
 

@@ -44,7 +44,8 @@ class DeviceFailures:
         """Raise the first device error again once there was one."""
         if self.failed is not None:
             raise BackendError("the OpenCL device failed earlier and this backend cannot be used "
-                               "any more (start a new process to try it again): {}".format(self.failed))
+                               "any more (tinynet.get_backend(\"opencl\") makes a new one, for new "
+                               "networks or Network.load): {}".format(self.failed))
 
     def mirror(self, matrices):
         """Copy the matrices to the host without waiting (see Backend.mirror):
