@@ -90,11 +90,11 @@ cl = np = None
 #: kernel (product, bias and softmax together); wider ones as two launches.
 #: Up to this width a layer that may be the output layer (softmax; linear or
 #: sigmoid past the first layer) waits for its loss (deferred.OutputForward).
-SOFTMAX_FUSED_MAX = 64
+OUTPUT_FUSED_MAX = 64
 #: The output layers whose forward pass waits for the loss, and that loss.
 OUTPUT_PAIRS = {"softmax": "softmax_cross_entropy", "linear": "squared_error",
                 "sigmoid": "logistic_loss"}
-#: A deferred softmax forward pass of at most this many rows is done inside the
+#: A deferred output layer's forward pass of at most this many rows is done inside the
 #: output_step kernel with its loss, which runs as one work-group (larger
 #: batches, as in ``evaluate``, gain from the row-parallel kernel instead).
 FUSED_LOSS_ROWS = 4 * LOCAL_1D
@@ -756,7 +756,7 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
             raise ShapeError("dense_forward: input {}, weights {}, bias {} do not fit".format(
                 A.shape, W.shape, b.shape))
         first = W.t is not None or type(A.job) is Gather   # a first layer: it reads Wᵀ
-        if name in OUTPUT_PAIRS and n <= SOFTMAX_FUSED_MAX and (name == "softmax" or not first):
+        if name in OUTPUT_PAIRS and n <= OUTPUT_FUSED_MAX and (name == "softmax" or not first):
             Z, Act = self._later(m, n, "Z"), self._later(m, n, "activation")
             OutputForward(self, A.buf, W.buf, b.buf, k, name, alpha, Z, Act)   # maybe the output
             return Z, Act
