@@ -661,7 +661,7 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
     def squared_error(self, A, T, acc, scale=0.5):
         self._same("squared_error", A, T)
         D = self._new(*A.shape)
-        if self._joins_output(A.job, A, "squared_error"):      # a linear output layer's
+        if self._joins_output(A, "squared_error"):             # a linear output layer's
             OutputStep(self, A.job, "squared_error", scale, *A.shape, self._rows(T), acc.buf, 0,
                        acc.buf, D)
             return D
@@ -669,10 +669,11 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
                      D.buf, acc.buf)
         return D
 
-    def _joins_output(self, job, A, loss):
+    def _joins_output(self, A, loss):
         """Whether the loss ``loss`` of A waits with A's forward pass for the
         optimiser step, to be one launch with it (output_step)."""
-        return (type(job) is OutputForward and A.job is job and A.shape[0] <= FUSED_LOSS_ROWS
+        job = A.job
+        return (type(job) is OutputForward and A.shape[0] <= FUSED_LOSS_ROWS
                 and OUTPUT_PAIRS[job.name] == loss)
 
     def _shortcut_loss(self, name, Z, A, T, acc, correct):
@@ -689,7 +690,7 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
         D = self._new(*A.shape)
         count = int(correct is not None)
         rows, cols = A.shape
-        if Z.job is A.job and self._joins_output(Z.job, A, name):
+        if Z.job is A.job and self._joins_output(A, name):
             OutputStep(self, Z.job, name, 0.0, rows, cols, self._rows(T), acc.buf, count,
                        (correct if count else acc).buf, D)
             return D
