@@ -20,7 +20,7 @@ Standard library only. The notation follows the lecture:
 
 from .activations import ACTIVATIONS
 from .backend import available_backends, backend_name, get_backend, register, use
-from .errors import (BackendError, DataError, DataTypeError, ModelFileError, ShapeError,
+from .errors import (BackendError, DataError, DataTypeError, GraphError, ModelFileError, ShapeError,
                      TinynetError, TrainingDiverged)
 from .gradcheck import gradcheck
 from .initializers import INITIALIZERS
@@ -37,5 +37,5 @@ __all__ = [
     "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
     "ACTIVATIONS", "LOSSES", "INITIALIZERS",
     "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",
-    "TrainingDiverged", "BackendError",
+    "TrainingDiverged", "BackendError", "GraphError",
 ]

@@ -12,12 +12,13 @@ working.
 ``ModelFileError``     a model file that is corrupted, hand-edited or unreadable
 ``TrainingDiverged``   the loss became NaN or infinite during ``fit``
 ``BackendError``       an unknown or unavailable backend, with how to get it
+``GraphError``         a computational graph used after ``free()``, or with a cycle
 =====================  ==========================================================
 """
 
 __all__ = [
     "TinynetError", "ShapeError", "DataError", "DataTypeError",
-    "ModelFileError", "TrainingDiverged", "BackendError",
+    "ModelFileError", "TrainingDiverged", "BackendError", "GraphError",
 ]
 
 
@@ -55,3 +56,7 @@ class TrainingDiverged(TinynetError, ArithmeticError):
 class BackendError(TinynetError, RuntimeError):
     """A backend that is unknown, or known but not usable on this machine, or a
     device that failed while working (see ``Backend.mirror``)."""
+
+
+class GraphError(TinynetError, RuntimeError):
+    """A ``tinynet.graph`` node used after its graph was freed, or a graph with a cycle."""
