@@ -37,8 +37,8 @@ def _activation(name, z, alpha):
         return z.tanh()
     if name == "relu":
         return z.relu()
-    if name == "leaky_relu":        # max(α·z, z); at z = 0 the tie goes to α·z: slope α, like leaky_relu_prime
-        return (alpha * z).max(z)
+    if name == "leaky_relu":        # max(α·z, z) for α < 1; a tie (z = 0) goes to α·z: slope α,
+        return (alpha * z).max(z)   # as in leaky_relu_prime
     if name == "linear":
         return z
     raise GraphError("no scalar gate for activation {!r}".format(name))

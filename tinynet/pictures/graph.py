@@ -100,7 +100,7 @@ def graph_diagram(root, title=""):
     widths = [max(max(text_width(s, 13) for s in lines[n]) + 30, 84) for n in order]
     box_w = max(widths)
     tallest = max(len(nodes) for nodes in rows)
-    width = max(480, 40 + len(rows) * box_w + (len(rows) - 1) * _COL_GAP + 40)
+    width = max(540, 40 + len(rows) * box_w + (len(rows) - 1) * _COL_GAP + 40)
     height = _TOP + tallest * (_BOX_H + _ROW_GAP) + _BOTTOM
     middle = _TOP + tallest * (_BOX_H + _ROW_GAP) / 2.0
 
@@ -126,7 +126,8 @@ def graph_diagram(root, title=""):
             y2 = top + _BOX_H * (i + 1) / (k + 1)
             pic.add(line(x1, y1, x2, y2, stroke="#444444", stroke_width=1.3, marker_end="url(#arrow)",
                          class_="edge"))
-            pic.add(text(x2 - 0.3 * (x2 - x1), y2 - 0.3 * (y2 - y1) - 5, _number(local), 11,
+            back = min(20.0, 0.4 * (x2 - x1)) / (x2 - x1)       # the label sits near the arrow's head
+            pic.add(text(x2 - back * (x2 - x1), y2 - back * (y2 - y1) - 5, _number(local), 10,
                          fill=LOCAL, class_="local-grad"))
 
     for number, node in enumerate(order, 1):
@@ -142,9 +143,9 @@ def graph_diagram(root, title=""):
         pic.add(text(left + box_w / 2.0, top + 51, grad, 12, fill=GRADIENT, class_="grad"))
 
     y = height - _BOTTOM / 2.0
-    pic.add(element("text", [element("tspan", "box: name, forward value, "),
-                             element("tspan", "gradient ∂J/∂node", fill=GRADIENT)],
-                    x=20, y=float(y), font_size=12, text_anchor="start", class_="legend"),
-            text(20, y + 16, "grey number on an arrow: the gate's local gradient ∂out/∂in; #n: evaluation order",
+    pic.add(text(20, y, "box: the node's name, its forward value, and in red its gradient ∂J/∂node", 12,
+                 anchor="start", class_="legend"),
+            text(20, y + 16,
+                 "grey number on an arrow: the gate's local gradient ∂out/∂in; #n: evaluation order",
                  12, anchor="start", fill=LOCAL, class_="legend"))
     return pic
