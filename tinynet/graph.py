@@ -30,7 +30,10 @@ max(x, y)   1, 0 (x larger)     max *routes* it to the larger input
 ==========  ==================  ==============================================
 
 ``draw(J)`` returns the graph as an SVG picture. ``J.free()`` releases the
-graph once its gradients have been read (see ``Value.free``).
+graph once its gradients have been read (see ``Value.free``). Bad input is
+refused: a non-number (a bool too) with ``DataTypeError``, NaN, ±inf or a
+result outside the real numbers with ``DataError``, a freed node or a cycle
+with ``GraphError``.
 """
 
 import math
