@@ -233,7 +233,7 @@ def test_a_non_number_is_a_data_type_error(bad):
         bad * Value(1.0)
 
 
-@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), 10 ** 400])
 def test_nan_and_infinity_are_data_errors(bad):
     with pytest.raises(DataError, match="finite"):
         Value(bad, "x")

@@ -50,7 +50,10 @@ def _real(x, what):
     if isinstance(x, bool) or not isinstance(x, Real):
         raise DataTypeError("{} must be a real number (int or float), got {!r} of type {}".format(
             what, x, type(x).__name__))
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:                       # an int too large for a float
+        x = math.inf
     if not math.isfinite(x):
         raise DataError("{} must be a finite number, got {}".format(what, x))
     return x
@@ -60,7 +63,8 @@ def _node(x):
     """``x`` itself if it is a Value, else a constant leaf holding the number ``x``."""
     if isinstance(x, Value):
         return x
-    return Value(_real(x, "the other operand"), label="{:g}".format(float(x)))
+    number = _real(x, "the other operand")
+    return Value(number, label="{:g}".format(number))
 
 
 class Value:
