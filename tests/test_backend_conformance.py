@@ -3,7 +3,8 @@
 Each operation is compared with a naive reference written here (plain loops,
 independent of tinynet), on random inputs and on edge shapes, within the
 tolerance the backend states (``backend.tolerance``: float64 ~1e-12 for the
-Python backend, float32 ~1e-5 relative for OpenCL).
+Python backend, float32 ~1e-5 relative for OpenCL). ``test_minimal_backend``
+runs every test here again on a backend that has only the primitives.
 """
 
 import math

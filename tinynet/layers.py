@@ -43,7 +43,7 @@ class Neuron:
         """The weighted input z = w·x + b = Σ_j w_j·x_j + b."""
         if len(x) != len(self.w):
             raise ValueError("this neuron has {} weights but got {} inputs".format(len(self.w), len(x)))
-        return dot(self.w, x) + self.b      # dot(u, v) = Σ_i u_i·v_i, as a Dense layer adds it
+        return dot(self.w, x) + self.b      # Σ_i u_i·v_i, added as the reference backend adds it
 
     def __call__(self, x):
         """The output a = g(z)."""
