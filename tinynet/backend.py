@@ -67,7 +67,7 @@ randomness (counter-based: the same seed and counter give the same numbers every
 defined in ``Backend`` below from the primitives, so a backend that has only
 the primitives is complete; a device backend overrides a fusion to run it as
 one kernel (and the reference overrides a few for speed, with the same
-results).
+results to rounding).
 
 =========================================  ==========================================
 ``zeros(rows, cols)``                      full(rows, cols, 0.0)
