@@ -22,6 +22,7 @@ all samples at once; every matrix operation goes through the backend.
 
 from . import activations
 from .initializers import default_initializer, initial_weights
+from .python_backend import dot
 
 __all__ = ["Neuron", "NeuronView", "Layer", "Dense", "Dropout"]
 
@@ -42,7 +43,7 @@ class Neuron:
         """The weighted input z = w·x + b = Σ_j w_j·x_j + b."""
         if len(x) != len(self.w):
             raise ValueError("this neuron has {} weights but got {} inputs".format(len(self.w), len(x)))
-        return sum(w_j * x_j for w_j, x_j in zip(self.w, x)) + self.b
+        return dot(self.w, x) + self.b      # Σ_i u_i·v_i, added as the reference backend adds it
 
     def __call__(self, x):
         """The output a = g(z)."""
@@ -126,7 +127,8 @@ class Layer:
 
     ``forward(a_prev, training)`` computes and caches this layer's output;
     ``backward(delta)`` turns this layer's delta into parameter gradients;
-    ``delta_below(delta, below)`` hands the error signal to the layer below.
+    ``delta_below(delta, below)`` hands the error signal to the layer below;
+    ``delta_from_grad(grad_a)`` turns ∂E/∂a of this layer's output into its delta.
     """
 
     n_in = n_out = None
@@ -147,10 +149,6 @@ class Layer:
     def delta_from_grad(self, grad_a):
         """This layer's delta from ∂E/∂a (the identity for a layer without g)."""
         return grad_a
-
-    def delta_from_product(self, delta, W):
-        """This layer's delta from the layer above: ∂E/∂a = delta_above·W_above."""
-        return self.delta_from_grad(self.backend.matmul(delta, W))
 
     def config(self):
         return {"type": type(self).__name__}
@@ -218,8 +216,19 @@ class Dense(Layer):
         self.dW, self.db = self.backend.dense_grads(delta, self.a_prev)
 
     def delta_below(self, delta, below):
-        """delta_j = g'(z_j)·Σ_k delta_k·w_kj for the layer below."""
-        return below.delta_from_product(delta, self.W)
+        """Backpropagation's rule: the delta of each unit j of the layer below is
+
+            delta_j = g'(z_j) · Σ_k delta_k·w_kj
+
+        Σ_k delta_k·w_kj, for every j and sample, is delta·W; g'(z_j) is the
+        layer below's. The backend does both in one operation
+        (``backprop_delta``: g'(Z_below) ⊙ (delta·W)). A layer below that has
+        no g of its own (Dropout) gets ∂E/∂a = delta·W and goes on from there.
+        """
+        if isinstance(below, Dense):
+            return self.backend.backprop_delta(delta, self.W, below.z, below.a,
+                                               below.activation, below.alpha)
+        return below.delta_from_grad(self.backend.matmul(delta, self.W))
 
     def delta_from_grad(self, grad_a):
         """delta = ∂E/∂a ⊙ g'(z)  (the output delta is (a − t)·g'(z)).
@@ -229,10 +238,6 @@ class Dense(Layer):
         if self.activation == "linear":
             return grad_a
         return self.backend.activation_grad(self.activation, self.z, self.a, grad_a, self.alpha)
-
-    def delta_from_product(self, delta, W):
-        """delta = g'(z) ⊙ (delta_above·W_above), in one backend operation."""
-        return self.backend.backprop_delta(delta, W, self.z, self.a, self.activation, self.alpha)
 
     # === Parameters =========================================================
 

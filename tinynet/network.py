@@ -143,11 +143,19 @@ class Network:
         grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.dense_layers]
         return B.read(acc) / len(rows), grads
 
-    def train_step(self, X, T, optimizer, loss_acc, correct_acc=None):
-        """One step of gradient descent on a backend batch: forward, backward, update."""
+    def train_step(self, X, T, optimizer, loss_sum=None, correct_sum=None):
+        """One step of gradient descent on a backend batch (X, T): forward, backward, update.
+
+        ``loss_sum``, if given, is a running total (``backend.accumulator()``)
+        that the batch's loss is added to, and ``correct_sum`` one for the
+        rows classified right: ``fit`` reads them once an epoch, for the
+        epoch's mean loss and accuracy.
+        """
+        if loss_sum is None:
+            loss_sum = self.backend.accumulator()
         self.forward(X, training=True)
-        delta = losses.output_delta(self.loss, self.backend, self.layers[-1], T, loss_acc,
-                                    correct_acc)
+        delta = losses.output_delta(self.loss, self.backend, self.layers[-1], T, loss_sum,
+                                    correct_sum)
         self.backward(delta)
         optimizer.step(self.backend, self.parameters())
 
