@@ -18,8 +18,10 @@ import random
 import sys
 import time
 
-from .errors import BackendError, DataError, TrainingDiverged
+from .divergence import GROWTH, DivergenceWatch
+from .errors import BackendError
 from .optim import make_optimizer
+from .options import check_fit_options
 
 __all__ = ["fit", "train_epoch", "History"]
 
@@ -67,7 +69,7 @@ class History:
 
 def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l1=0.0,
         validation_data=None, stop_loss=None, early_stopping=None, shuffle=True,
-        verbose=None, log_every=None):
+        verbose=None, log_every=None, on_divergence="stop", divergence_growth=GROWTH):
     """Train ``net`` on (X, y) and return a ``History``.
 
     epochs           passes over the training data
@@ -79,22 +81,23 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
     early_stopping   stop after this many epochs without a better validation
                      loss, and keep the weights of the best epoch
     verbose          None: a progress line when training is slow; 0: silent; 1: always
+    on_divergence    "stop" or "warn" when the loss grows more than
+                     ``divergence_growth`` times (see ``tinynet.divergence``;
+                     a NaN or infinite loss or weight always stops)
+
+    Every option is checked before any data go to the backend (ConfigError).
     """
+    check_fit_options(epochs, batch_size, l2, l1, stop_loss, early_stopping, validation_data,
+                      shuffle, verbose, log_every, on_divergence, divergence_growth)
+    optimizer = make_optimizer(optimizer, lr, l2, l1)
     B = net.backend
     rows, _ = net._inputs(X)
     n = len(rows)
     Xd = B.array(rows)
     Td = B.array(net._targets(y, n))
     val = _validation_arrays(net, validation_data)
-    optimizer = make_optimizer(optimizer, lr, l2, l1)
     if batch_size is None:
         batch_size = n
-    if not isinstance(epochs, int) or epochs < 1:
-        raise DataError("epochs must be a whole number of at least 1, got {!r}".format(epochs))
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise DataError("batch_size must be a positive whole number or None, got {!r}".format(batch_size))
-    if early_stopping is not None and val is None:
-        raise DataError("early_stopping needs validation_data to watch")
 
     rng = random.Random("{}-shuffle".format(net.seed))
     order = list(range(n))
@@ -104,6 +107,8 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
     progress = _Progress(verbose, epochs, log_every)
     best = (math.inf, None, 0)                 # (validation loss, weights, epoch)
     step = B.captured(net.train_step, on_replay=optimizer.count_step)
+    watch = DivergenceWatch(net, optimizer.lr, history, on_divergence, divergence_growth)
+    watch.start(Xd, Td, order, batch_size)
     epoch = 1
     try:
         for epoch in range(1, epochs + 1):
@@ -121,20 +126,12 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
                 rng.shuffle(order)
             B.mirror([P for _, P, _, _ in net.parameters()])    # in case the device fails later
             values = {"loss": B.read(loss_acc) / n}
-            if not math.isfinite(values["loss"]):
-                net.restore(good_weights)
-                history.stopped_because = "diverged"
-                net.history = history
-                raise TrainingDiverged(
-                    "the training loss became {} in epoch {}: the steps are too large. Try a lower "
-                    "learning rate (lr={:g} now), standardised inputs, or a smaller initialisation. "
-                    "The weights from before that epoch were kept.".format(values["loss"], epoch, optimizer.lr),
-                    history)
             if correct_acc is not None:
                 values["accuracy"] = B.read(correct_acc) / n
             if val is not None:
                 for key, value in net._evaluate_arrays(*val).items():
                     values["val_" + key] = value
+            watch.after_epoch(epoch, values, good_weights)
             history.append(values)
             progress.epoch(epoch, values)
             if stop_loss is not None and values["loss"] < stop_loss:
@@ -148,6 +145,7 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
                     history.stopped_because = "no better validation loss for {} epochs; kept epoch {}".format(
                         early_stopping, best[2])
                     break
+        watch.after_training(Xd, Td, order, batch_size, good_weights)
     except BackendError as error:                # a device that failed: say where, keep what we have
         net.history = history
         done = history.epochs
