@@ -30,8 +30,10 @@ takes ``a``: g'(z) = a·(1 − a) then needs no second e^(−z).
 """
 
 import math
+import reprlib
 
 from .backend import ACTIVATIONS
+from .errors import ConfigError
 
 __all__ = [
     "ACTIVATIONS", "check_activation", "g", "g_prime",
@@ -136,10 +138,10 @@ _SCALAR = {
 
 
 def check_activation(name):
-    """Return ``name`` if it is a known activation, else raise ValueError."""
-    if name not in ACTIVATIONS:
-        raise ValueError("unknown activation {!r}; choose one of: {}".format(
-            name, ", ".join(ACTIVATIONS)))
+    """Return ``name`` if it is a known activation, else raise ConfigError (a ValueError)."""
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        raise ConfigError("unknown activation {}; choose one of: {}".format(
+            reprlib.repr(name), ", ".join(ACTIVATIONS)))
     return name
 
 

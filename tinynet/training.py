@@ -29,8 +29,10 @@ import sys
 import time
 from contextlib import contextmanager
 
-from .errors import BackendError, DataError, TrainingDiverged
+from .divergence import GROWTH, DivergenceWatch
+from .errors import BackendError
 from .optim import make_optimizer
+from .options import check_fit_options
 
 __all__ = ["fit", "train_epoch", "History"]
 
@@ -77,7 +79,7 @@ class History:
 
 def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l1=0.0,
         validation_data=None, stop_loss=None, early_stopping=None, shuffle=True,
-        verbose=None, log_every=None):
+        verbose=None, log_every=None, on_divergence="stop", divergence_growth=GROWTH):
     """Train ``net`` on (X, y) and return a ``History``.
 
     epochs           passes over the training data
@@ -90,24 +92,34 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
                      loss, and keep the weights of the best epoch
     shuffle          a new random order of the samples each epoch (from the seed)
     verbose          None: a progress line when training is slow; 0: silent; 1: always
+    on_divergence    "stop" or "warn" when the loss grows more than
+                     ``divergence_growth`` times (see ``tinynet.divergence``;
+                     a NaN or infinite loss or weight always stops)
+
+    Every option is checked before any data go to the backend (ConfigError).
     """
-    data = _TrainingData(net, X, y, validation_data)
+    check_fit_options(epochs, batch_size, l2, l1, stop_loss, early_stopping, validation_data,
+                      shuffle, verbose, log_every, on_divergence, divergence_growth)
     optimizer = make_optimizer(optimizer, lr, l2, l1)
-    batch_size = _check_options(epochs, batch_size, early_stopping, data)
+    data = _TrainingData(net, X, y, validation_data)
+    batch_size = data.n if batch_size is None else batch_size
     history, progress = History(), _Progress(verbose, epochs, log_every)
     stopping = _Stopping(stop_loss, early_stopping)
     run = _Epochs(net, data, batch_size, optimizer, shuffle, progress)
+    watch = DivergenceWatch(net, optimizer.lr, history, on_divergence, divergence_growth)
     with _device_failures(net, history):
+        watch.start(data.X, data.T, run.order, batch_size)      # the loss before any step
         for epoch in range(1, epochs + 1):
             values = run.epoch(epoch, last=epoch == epochs)   # shuffle, a step per batch; mean loss
-            _check_diverged(net, history, epoch, values["loss"], optimizer, run.weights_before)
             if data.validation is not None:
                 values.update(("val_" + key, value)
                               for key, value in net._evaluate_arrays(*data.validation).items())
+            watch.after_epoch(epoch, values, run.weights_before)   # NaN, inf or exploding: stop
             history.append(values)
             progress.epoch(epoch, values)
             if stopping.stop(net, history, epoch, values):
                 break
+        watch.after_training(data.X, data.T, run.order, batch_size, run.weights_before)
     progress.done(history)
     net.history = history
     return history
@@ -128,19 +140,6 @@ class _TrainingData:
             rows, _ = net._inputs(X_val, "validation X")
             T = net._targets(y_val, len(rows), "validation y")
             self.validation = (B.array(rows), B.array(T), len(rows))
-
-
-def _check_options(epochs, batch_size, early_stopping, data):
-    """The batch size to use (None: every row); a DataError for options that cannot work."""
-    if batch_size is None:
-        batch_size = data.n
-    if not isinstance(epochs, int) or epochs < 1:
-        raise DataError("epochs must be a whole number of at least 1, got {!r}".format(epochs))
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise DataError("batch_size must be a positive whole number or None, got {!r}".format(batch_size))
-    if early_stopping is not None and data.validation is None:
-        raise DataError("early_stopping needs validation_data to watch")
-    return batch_size
 
 
 class _Epochs:
@@ -179,21 +178,6 @@ class _Epochs:
         if correct is not None:
             values["accuracy"] = B.read(correct) / n
         return values
-
-
-def _check_diverged(net, history, epoch, loss, optimizer, weights_before):
-    """A loss that is no longer a number: put back the weights from before the
-    epoch and raise TrainingDiverged with advice."""
-    if math.isfinite(loss):
-        return
-    net.restore(weights_before)
-    history.stopped_because = "diverged"
-    net.history = history
-    raise TrainingDiverged(
-        "the training loss became {} in epoch {}: the steps are too large. Try a lower "
-        "learning rate (lr={:g} now), standardised inputs, or a smaller initialisation. "
-        "The weights from before that epoch were kept.".format(loss, epoch, optimizer.lr),
-        history)
 
 
 class _Stopping:
