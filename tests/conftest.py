@@ -7,6 +7,8 @@ run was started with (``TINYNET_BACKEND``, default "python").
 """
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -40,3 +42,12 @@ def _reset_default_backend():
     before = tinynet.backend_name()
     yield
     tinynet.use(before)
+
+
+if sys.platform == "emscripten":
+    @pytest.fixture(autouse=True)
+    def _no_processes_in_the_browser(monkeypatch):
+        """Pyodide (CPython in WebAssembly) cannot start processes: a test that tries is skipped."""
+        def refuse(*args, **kwargs):
+            pytest.skip("emscripten does not support processes")
+        monkeypatch.setattr(subprocess, "Popen", refuse)
