@@ -299,6 +299,23 @@ def cmd_info(args):
     return 0
 
 
+# === playground =============================================================
+
+def cmd_playground(args):
+    """Write the browser playground: a folder any static web host can serve."""
+    from . import playground
+    try:
+        written = playground.build(args.folder, args.pyodide)
+    except FileNotFoundError as error:
+        raise UserError(str(error))
+    except OSError as error:
+        raise UserError("cannot write the playground to {}: {}".format(args.folder, error.strerror or error))
+    print("playground written to {} ({} files)".format(args.folder, len(written)))
+    print("serve it with:  python -m http.server --directory {} 8000   then open http://localhost:8000/"
+          .format(args.folder))
+    return 0
+
+
 # === bench ==================================================================
 
 def cmd_bench(args):
@@ -357,6 +374,14 @@ def build_parser():
 
     info = sub.add_parser("info", help="versions and available backends/devices")
     info.set_defaults(run=cmd_info)
+
+    playground = sub.add_parser("playground", help="build the browser playground (Pyodide, no install)")
+    playground_sub = playground.add_subparsers(dest="action", metavar="ACTION", required=True)
+    build = playground_sub.add_parser("build", help="write the page, tinynet and Pyodide into a folder")
+    build.add_argument("folder", help="the folder to write (created if needed)")
+    build.add_argument("--pyodide", metavar="DIR",
+                       help="Pyodide's files (default node_modules/pyodide, from 'npm install pyodide@0.29.5')")
+    build.set_defaults(run=cmd_playground)
 
     from .benchmarks.cli import add_arguments
     bench = sub.add_parser("bench", help="time the backends (tables, --svg charts, --markdown)")
