@@ -57,7 +57,7 @@ def test_dense_step(bench_case, case):
 @pytest.mark.bench_group("epoch_digits")
 def test_epoch_digits(bench_case, case):
     """One epoch of the 16×16 digits MLP (1600 samples), with the per-neuron references
-    (ref-tutorial, ref-naive) of the speed target."""
+    (ref-tutorial, ref-naive) of the pure-Python comparison."""
     bench_case(case)
 
 
