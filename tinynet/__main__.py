@@ -116,7 +116,7 @@ def cmd_train(args):
 
     backend = _backend(args.backend)
     _check_outputs(None, args.save)
-    data = _load_data(datasets, args.data, args.seed)
+    data = _load_data(datasets, args.data, args.seed, args)
     sizes = _layer_sizes(args.layers)
     X, y = data.X, data.y
     X_test, y_test = data.X_test, data.y_test
@@ -150,8 +150,12 @@ def cmd_train(args):
 GENERATED = {"xor": "xor", "moons": "two_moons", "spirals": "two_spirals", "circles": "circles"}
 
 
-def _load_data(datasets, name, seed):
-    """A bundled data set by name, or a generated 2-D classification set."""
+def _load_data(datasets, name, seed, args=None):
+    """A CSV file, a bundled data set by name, or a generated 2-D classification set."""
+    if name.lower().endswith((".csv", ".tsv", ".txt")) or os.path.isfile(name):
+        return _load_csv(datasets, name, args)
+    if args is not None and (args.target is not None or args.classes):
+        raise UserError("--target and --classes are for a CSV file given with --data FILE.csv")
     if name in GENERATED:
         generate = getattr(datasets, GENERATED[name])
         X, y = generate() if name == "xor" else generate(seed=seed)
@@ -162,6 +166,23 @@ def _load_data(datasets, name, seed):
         return datasets.load(name)
     except ValueError as error:
         raise UserError("{} (or a generated set: {})".format(error, ", ".join(GENERATED)))
+
+
+def _load_csv(datasets, path, args):
+    """Your own data: --data FILE.csv --target NAME (or index); --classes for numbers as classes."""
+    target = -1 if args.target is None else args.target
+    if isinstance(target, str) and target.lstrip("-").isdigit():
+        target = int(target)                     # an index, as in load_csv
+    try:
+        data = datasets.load_csv(path, target=target, missing=args.missing,
+                                 task="classification" if args.classes else "auto")
+    except TinynetError as error:
+        raise UserError(str(error))
+    print(data.description)
+    if data.task == "classification" and len(data.target_names) < 2:
+        raise UserError("the target column holds one class only ({!r}): there is nothing to tell "
+                        "apart".format(data.target_names[0]))
+    return data
 
 
 def _layer_sizes(text):
@@ -278,13 +299,20 @@ def build_parser():
     demo.add_argument("--quick", action="store_true", help="train on 600 digits only (a fast check)")
     demo.set_defaults(run=cmd_demo)
 
-    train = sub.add_parser("train", help="train a network on a bundled data set",
-                           description="Train a fully connected network on a bundled data set and report "
-                                       "the test score. Example: python -m tinynet train --data iris "
-                                       "--layers 8 --epochs 100 --lr 0.1")
+    train = sub.add_parser("train", help="train a network on a bundled data set or your CSV file",
+                           description="Train a fully connected network on a bundled data set or on a "
+                                       "CSV file and report the test score. Examples: python -m tinynet "
+                                       "train --data iris --layers 8 --epochs 100 --lr 0.1; python -m "
+                                       "tinynet train --data my.csv --target species --standardize")
     train.add_argument("--data", required=True,
-                       help="data set: digits16, digits8, boston, iris, wine, breast_cancer, "
-                            "or a generated one: xor, moons, spirals, circles")
+                       help="a CSV file (FILE.csv), or a data set: digits16, digits8, boston, iris, wine, "
+                            "breast_cancer, or a generated one: xor, moons, spirals, circles")
+    train.add_argument("--target", help="CSV: the target column, by name or index (default: the last); "
+                                        "text in it means classes, numbers mean regression")
+    train.add_argument("--classes", action="store_true",
+                       help="CSV: the target's numbers are class labels (classification, not regression)")
+    train.add_argument("--missing", choices=("error", "drop"), default="error",
+                       help="CSV: stop at a missing value (default), or drop the rows that have one")
     train.add_argument("--layers", default="", help="hidden layer sizes, comma separated (e.g. 64 or 32,16)")
     train.add_argument("--activation", default="sigmoid",
                        help="hidden activation: sigmoid, tanh, relu, leaky_relu, linear (default sigmoid)")

@@ -37,7 +37,7 @@ def check_inputs(X, n_in, layer_name, what="X"):
     """
     if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
         raise DataTypeError("{} must be a list of rows (one list of numbers per sample), "
-                            "got {}".format(what, type(X).__name__))
+                            "got {}{}".format(what, type(X).__name__, _csv_hint(X)))
     if len(X) == 0:
         raise DataError("{} is empty: there is nothing to compute with".format(what))
     single = all(_is_number(x) for x in X)
@@ -45,7 +45,7 @@ def check_inputs(X, n_in, layer_name, what="X"):
     width = None
     for i, row in enumerate(rows):
         if isinstance(row, (str, bytes)) or not hasattr(row, "__len__"):
-            raise DataTypeError("{}[{}] is {!r}, not a row of numbers".format(what, i, row))
+            raise DataTypeError("{}[{}] is {!r}, not a row of numbers{}".format(what, i, row, _csv_hint(row)))
         if width is None:
             width = len(row)
         elif len(row) != width:
@@ -54,7 +54,7 @@ def check_inputs(X, n_in, layer_name, what="X"):
         if not _all_finite_numbers(row):
             for j, x in enumerate(row):
                 if not _is_number(x):
-                    raise DataTypeError("{}[{}][{}] is {!r}, not a number".format(what, i, j, x))
+                    raise DataTypeError("{}[{}][{}] is {!r}, not a number{}".format(what, i, j, x, _csv_hint(x)))
                 if not math.isfinite(x):
                     raise DataError("{}[{}][{}] is {}: remove or fill in missing and infinite values "
                                     "before training".format(what, i, j, x))
@@ -74,7 +74,8 @@ def check_targets(y, n_rows, n_out, classification, what="y"):
     if len(y) and _is_number(y[0]):
         for i, t in enumerate(y):                 # one label or number per sample
             if not _is_number(t):
-                raise DataTypeError("{}[{}] is {!r}, not a number (like {}[0])".format(what, i, t, what))
+                raise DataTypeError("{}[{}] is {!r}, not a number (like {}[0]){}".format(
+                    what, i, t, what, _csv_hint(t)))
     if all(_is_number(t) for t in y):
         if classification and n_out > 1:
             return [_one_hot(t, n_out, what, i) for i, t in enumerate(y)]
@@ -87,7 +88,8 @@ def check_targets(y, n_rows, n_out, classification, what="y"):
     out = []
     for i, row in enumerate(rows):
         if isinstance(row, (str, bytes)) or not hasattr(row, "__len__"):
-            raise DataTypeError("{}[{}] is {!r}, not a number or a row of numbers".format(what, i, row))
+            raise DataTypeError("{}[{}] is {!r}, not a number or a row of numbers{}".format(
+                what, i, row, _csv_hint(row)))
         if len(row) != n_out:
             raise ShapeError("{}[{}] has {} values but the output layer has {} units".format(
                 what, i, len(row), n_out))
@@ -101,6 +103,14 @@ def check_targets(y, n_rows, n_out, classification, what="y"):
                     what, i, t))
         out.append([float(t) for t in row])
     return out
+
+
+def _csv_hint(value):
+    """A pointer to load_csv when the data are text, as csv.reader gives them."""
+    if not isinstance(value, (str, bytes)):
+        return ""
+    return (". Text read from a CSV file? tinynet.datasets.load_csv(path, target=...) turns its "
+            "numbers into floats and its class names into labels 0 … k−1")
 
 
 def _one_hot(label, n_classes, what, i):
