@@ -59,3 +59,22 @@ def test_what_users_read_speaks_of_the_code_and_the_machine(doc):
     text = read(doc).lower()
     for words in ("issue", "not met", "slow spell", "speed target"):
         assert words not in text, "{} says {!r}".format(doc, words)
+
+
+def _python_block(section):
+    text = README.split("## " + section)[1]
+    return text.split("```python\n")[1].split("```")[0]
+
+
+def test_the_ten_lines_and_the_own_data_example_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flowers.csv").write_text("sepal length,sepal width,species\n" + "".join(
+        "{},{},{}\n".format(5.0 + i % 3 * 0.9, 3.0 + i % 2 * 0.4, ("setosa", "versicolor", "virginica")[i % 3])
+        for i in range(30)))
+    scope = {}
+    exec(_python_block("Ten lines"), scope)
+    assert "[0, 1, 1, 0]" in capsys.readouterr().out
+    assert (tmp_path / "xor.json").exists() and (tmp_path / "xor-loss.svg").exists()
+    exec(_python_block("Your own data"), scope)
+    assert scope["data"].target_names == ["setosa", "versicolor", "virginica"]
+    assert scope["net"].history.epochs == 200
