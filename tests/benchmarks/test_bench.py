@@ -69,5 +69,5 @@ def test_epoch_boston(bench_case, case):
 
 @pytest.mark.bench_group("fit_demo")
 def test_fit_demo(bench_case, case):
-    """The README demo's fit, reduced to FIT_EPOCHS epochs."""
+    """The demo network's fit, reduced to FIT_EPOCHS epochs."""
     bench_case(case)

@@ -12,9 +12,10 @@ Run them::
 What is measured (``cases``): matrix products (square n = 16 … 1024, and the
 three batch-32 products of a Dense layer: forward a·Wᵀ, weight gradient δᵀ·a,
 input gradient δ·W), one Dense layer step at widths 16 … 1024, one epoch of
-the digits MLP and of Boston regression, and the README demo's fit (one of
-its ten epochs).  Every registered backend runs them ("python", "opencl", and
-any other), next to these references:
+the digits MLP and of Boston regression, and a fit of the demo's network
+(one of its ten epochs, validating on all the test digits).  Every
+registered backend runs them ("python", "opencl", and any other), next to
+these references:
 
 * ``ref-numpy``: the same workloads in NumPy float32 (left out without NumPy);
 * ``ref-numpy-1t``: the same with NumPy's BLAS held to one thread (OpenBLAS,

@@ -50,7 +50,7 @@ def add_arguments(parser):
                              "backends, ref-numpy, ref-numpy-1t, ref-naive, ref-tutorial, "
                              "ref-tinygrad)")
     parser.add_argument("--fit-epochs", type=int, default=None,
-                        help="epochs of the README demo fit to time (default 1 of its 10)")
+                        help="epochs of the demo network's fit to time (default 1 of its 10)")
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG chart per group to DIR")
     parser.add_argument("--markdown", action="store_true",
                         help="print Markdown (date, machine, OpenCL device, tables) instead of text")

@@ -285,7 +285,7 @@ def _opencl_devices(results):
 
 
 def markdown_report(results, notes=()):
-    """The report as Markdown, with the date and the machine, for the README."""
+    """The report as Markdown, with the date and the machine (as in docs/benchmarks.md)."""
     info = machine.cpu_info()
     out = ["### tinynet benchmarks", "",
            "- date: {}".format(datetime.date.today().isoformat()),
