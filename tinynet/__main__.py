@@ -13,7 +13,10 @@ import time
 
 from . import __version__
 from .backend import available_backends, get_backend, use
+from .activations import check_activation
 from .errors import TinynetError
+from .losses import check_loss, is_classification
+from .optim import make_optimizer
 
 __all__ = ["main"]
 
@@ -22,6 +25,18 @@ OUTPUT = "tinynet-output"
 
 class UserError(Exception):
     """A mistake on the command line: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr (no usage block) and exit status 2."""
+
+    def error(self, message):
+        _fail(message)
+
+
+def _fail(message):
+    print("tinynet: error: {}".format(" ".join(str(message).split())), file=sys.stderr)
+    sys.exit(2)
 
 
 # === demo ===================================================================
@@ -34,6 +49,17 @@ def _positive_int(text):
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError("expected a whole number of at least 1, got {!r}".format(text))
+    return value
+
+
+def _learning_rate(text):
+    """An argparse type: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (0.0 < value < float("inf")):
+        raise argparse.ArgumentTypeError("expected a learning rate above 0 (like 0.1), got {!r}".format(text))
     return value
 
 
@@ -50,6 +76,9 @@ def cmd_demo(args):
 
     backend = _backend(args.backend)
     _check_outputs(args.out, args.save)              # fail before training, not after
+    with _user_errors():                             # e.g. --hidden over the memory budget
+        net = Network([Dense(256, args.hidden, "sigmoid"), Dense(args.hidden, 10, "softmax")],
+                      loss="cross_entropy", seed=args.seed, backend=backend)
     data = datasets.load_digits16()
     X, y = data.X, data.y
     if args.quick:                                   # a fast run for CI and impatient people
@@ -57,14 +86,13 @@ def cmd_demo(args):
     X_sample, y_sample = _test_sample(data, args.sample, args.seed)
     print("tinynet demo: 16×16 handwritten digits (USPS), {} training and {} test images, "
           "256 inputs → 10 classes".format(len(X), len(data.X_test)))
-    net = Network([Dense(256, args.hidden, "sigmoid"), Dense(args.hidden, 10, "softmax")],
-                  loss="cross_entropy", seed=args.seed, backend=backend)
     print(net.summary())
     print("each epoch: loss and accuracy on the training digits, val_ on a fixed sample of {} test "
           "digits; all {} at the end".format(len(X_sample), len(data.X_test)))
     start = time.perf_counter()
-    history = net.fit(X, y, epochs=args.epochs, batch_size=32, optimizer="momentum", lr=args.lr,
-                      validation_data=(X_sample, y_sample), verbose=1, log_every=1)
+    with _user_errors():                             # a loss that diverges: one line, status 2
+        history = net.fit(X, y, epochs=args.epochs, batch_size=32, optimizer="momentum", lr=args.lr,
+                          validation_data=(X_sample, y_sample), verbose=1, log_every=1)
     seconds = time.perf_counter() - start
     test = net.evaluate(data.X_test, data.y_test)
     print("test accuracy {:.1%} on all {} held-out digits after {} epoch{} ({:.{}f} s of training "
@@ -116,35 +144,67 @@ def cmd_train(args):
 
     backend = _backend(args.backend)
     _check_outputs(None, args.save)
-    data = _load_data(datasets, args.data, args.seed, args)
     sizes = _layer_sizes(args.layers)
+    with _user_errors():                             # names checked before any data or training
+        activation = check_activation(args.activation)
+        make_optimizer(args.optimizer, args.lr)
+        if args.loss is not None:
+            check_loss(args.loss)
+    data = _load_data(datasets, args.data, args.seed, args)
+    classification = data.task == "classification"
+    loss = args.loss or ("cross_entropy" if classification else "squared_error")
+    _check_loss_fits(loss, args.data, data)
     X, y = data.X, data.y
     X_test, y_test = data.X_test, data.y_test
     if X_test is None:
         X, X_test, y, y_test = datasets.train_test_split(X, y, test_fraction=0.25, seed=args.seed)
-    if args.standardize:
-        scaler = datasets.Standardizer().fit(X)
-        X, X_test = scaler.transform(X), scaler.transform(X_test)
-    classification = data.task == "classification"
     n_in = len(X[0])
     n_out = (max(y) + 1) if classification else 1
+    if loss == "logistic":
+        n_out = 1
+    elif classification and not is_classification(loss):       # squared error on classes: one-hot
+        y, y_test = datasets.one_hot(y, n_out), datasets.one_hot(y_test, n_out)
     widths = [n_in] + sizes + [n_out]
-    loss = args.loss or ("cross_entropy" if classification else "squared_error")
     output = {"cross_entropy": "softmax", "logistic": "sigmoid"}.get(loss, "linear")
-    layers = [Dense(a, b, args.activation) for a, b in zip(widths[:-2], widths[1:-1])]
-    layers.append(Dense(widths[-2], widths[-1], output))
-    try:
+    with _user_errors():                             # sizes over the memory budget: before allocating
+        layers = [Dense(a, b, activation) for a, b in zip(widths[:-2], widths[1:-1])]
+        layers.append(Dense(widths[-2], widths[-1], output))
         net = Network(layers, loss=loss, seed=args.seed, backend=backend)
-        print(net.summary())
+    if args.standardize:                             # part of the model: saved, and applied by predict
+        net.preprocess = datasets.Standardizer().fit(X)
+    if classification and data.target_names:
+        net.class_names = [str(name) for name in data.target_names]
+    print(net.summary())
+    with _user_errors():
         net.fit(X, y, epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer, lr=args.lr,
                 validation_data=(X_test, y_test), verbose=1)
-    except (ValueError, TinynetError) as error:
-        raise UserError(str(error))
     result = net.evaluate(X_test, y_test)
     print("test " + "  ".join("{} {:.4f}".format(k, v) for k, v in result.items()))
     if args.save:
         _save(net, args.save)
     return 0
+
+
+class _user_errors:
+    """``with _user_errors():`` turns a tinynet error (or ValueError) into a UserError."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is not None and isinstance(error, (TinynetError, ValueError)):
+            raise UserError(str(error)) from error
+        return False
+
+
+def _check_loss_fits(loss, name, data):
+    """A loss that cannot work with this data set, said before any training."""
+    if data.task != "classification" and is_classification(loss):
+        raise UserError("--loss {} is for classes, but {} is a regression data set (numbers to "
+                        "predict): use --loss squared_error or mse".format(loss, name))
+    if loss == "logistic" and (max(data.y) + 1) > 2:
+        raise UserError("--loss logistic is for two classes, but {} has {}: use --loss "
+                        "cross_entropy".format(name, max(data.y) + 1))
 
 
 GENERATED = {"xor": "xor", "moons": "two_moons", "spirals": "two_spirals", "circles": "circles"}
@@ -189,7 +249,7 @@ def _layer_sizes(text):
     if not text:
         return []
     try:
-        sizes = [int(part) for part in text.replace(" ", "").split(",") if part]
+        sizes = [int(part) for part in text.replace(" ", "").split(",")]
     except ValueError:
         raise UserError("--layers must be hidden layer sizes separated by commas, like 64 or 32,16; "
                         "got {!r}".format(text))
@@ -199,20 +259,31 @@ def _layer_sizes(text):
 
 
 def _save(net, path):
-    folder = os.path.dirname(os.path.abspath(path))
-    _check_writable(folder)
+    _check_model_path(path)
     try:
         net.save(path)
-    except OSError as error:
-        raise UserError("cannot write the model to {}: {}".format(path, error.strerror or error))
+    except (OSError, TinynetError) as error:
+        raise UserError("cannot write the model to {}: {}".format(path, getattr(error, "strerror", None) or error))
     print("model saved to {}".format(path))
 
 
 def _check_outputs(folder, model_path):
     if folder:
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise UserError("--out {} is a file, not a folder".format(folder))
         _check_writable(folder)
     if model_path:
-        _check_writable(os.path.dirname(os.path.abspath(model_path)))
+        _check_model_path(model_path)
+
+
+def _check_model_path(path):
+    """--save FILE: a file name in a folder we can write to (checked before training)."""
+    if path.endswith(os.sep) or os.path.isdir(path):
+        raise UserError("--save {} is a folder; give a file name such as {}".format(
+            path, os.path.join(path, "model.json")))
+    _check_writable(os.path.dirname(os.path.abspath(path)))
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise UserError("cannot write the model to {}: the file is read-only".format(path))
 
 
 def _check_writable(folder):
@@ -281,7 +352,7 @@ def cmd_bench(args):
 # === the parser =============================================================
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m tinynet", description="tinynet: neural networks a student can read, run and trust.")
     parser.add_argument("--version", action="version", version="tinynet " + __version__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -289,7 +360,7 @@ def build_parser():
     demo = sub.add_parser("demo", help="train the 16×16 digits network and draw pictures")
     demo.add_argument("--epochs", type=_positive_int, default=10, help="passes over the training digits (default 10)")
     demo.add_argument("--hidden", type=_positive_int, default=64, help="hidden units (default 64)")
-    demo.add_argument("--lr", type=float, default=0.05, help="learning rate (default 0.05)")
+    demo.add_argument("--lr", type=_learning_rate, default=0.05, help="learning rate (default 0.05)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--backend", help="python (default) or opencl")
     demo.add_argument("--out", default=OUTPUT, help="folder for the pictures (default tinynet-output)")
@@ -320,7 +391,7 @@ def build_parser():
     train.add_argument("--optimizer", default="sgd", help="sgd, momentum or adam (default sgd)")
     train.add_argument("--epochs", type=_positive_int, default=20, help="passes over the data (default 20)")
     train.add_argument("--batch-size", type=_positive_int, default=32, help="samples per step (default 32)")
-    train.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
+    train.add_argument("--lr", type=_learning_rate, default=0.1, help="learning rate (default 0.1)")
     train.add_argument("--standardize", action="store_true", help="scale inputs to mean 0, variance 1")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--backend", help="python (default) or opencl")
@@ -344,14 +415,17 @@ def build_parser():
 
 def main(argv=None):
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:                       # --help, --version, or a mistake (one line)
+        return stop.code
     if not getattr(args, "run", None):
         parser.print_help()
         return 0
     try:
         return args.run(args)
-    except UserError as error:
-        print("tinynet: error: {}".format(error), file=sys.stderr)
+    except (UserError, TinynetError) as error:
+        print("tinynet: error: {}".format(" ".join(str(error).split())), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("tinynet: interrupted", file=sys.stderr)

@@ -193,7 +193,7 @@ def run(args, out=None, err=None):
     if args.from_json:
         try:
             results = results_from_pytest_json(args.from_json)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, UnicodeDecodeError) as error:
             raise ValueError("cannot read the benchmark JSON {}: {}".format(args.from_json, error))
         if not results:
             raise ValueError("{} holds no tinynet benchmark results".format(args.from_json))
@@ -255,15 +255,24 @@ def run(args, out=None, err=None):
         notes.append("{} cases in {:.0f} s".format(len(results), time.perf_counter() - started))
         if not results:
             raise ValueError("nothing could be measured: " + "; ".join(notes))
-    if args.markdown:
-        out.write(markdown_report(results, notes) + "\n")
-    else:
-        out.write(text_report(results, notes) + "\n")
+    try:
+        report = (markdown_report if args.markdown else text_report)(results, notes)
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
+        if not args.from_json:
+            raise
+        raise ValueError("{} does not hold the numbers the report needs ({}: {})".format(
+            args.from_json, type(error).__name__, error)) from None
+    out.write(report + "\n")
     if args.svg:
         try:
             written = write_svgs(results, args.svg)
         except OSError as error:
             raise ValueError("cannot write the charts to {}: {}".format(
                 args.svg, error.strerror or error))
+        except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
+            if not args.from_json:
+                raise
+            raise ValueError("{} does not hold the numbers the charts need ({}: {})".format(
+                args.from_json, type(error).__name__, error)) from None
         (err if args.markdown else out).write("charts written: {}\n".format(", ".join(written)))
     return 0

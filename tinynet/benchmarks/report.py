@@ -34,15 +34,29 @@ REFERENCE_PYTHON_EPOCH = (943, "2-core Intel Xeon VM, CPython 3.11.7", "2026-11-
 
 def results_from_pytest_json(path):
     """Results from a ``--benchmark-json`` file written by tests/benchmarks."""
-    with open(path) as handle:
-        data = json.load(handle)
+    with open(path, encoding="utf-8") as handle:
+        try:
+            data = json.load(handle)
+        except RecursionError:
+            raise ValueError("its JSON is nested too deeply") from None
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks", []), list):
+        raise ValueError("it is not a pytest-benchmark JSON file (expected an object with a "
+                         "\"benchmarks\" list)")
     results = []
     for bench in data.get("benchmarks", []):
-        info = dict(bench.get("extra_info") or {})
-        if "group" not in info or "impl" not in info:
+        info = bench.get("extra_info") if isinstance(bench, dict) else None
+        if not isinstance(info, dict) or "group" not in info or "impl" not in info:
             continue                       # not one of ours
-        stats = bench["stats"]
-        info.update(seconds=stats["min"], median=stats["median"], rounds=stats["rounds"])
+        info = dict(info)
+        stats = bench.get("stats")
+        numbers = [stats.get(key) for key in ("min", "median", "rounds")] if isinstance(stats, dict) else []
+        if len(numbers) != 3 or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                        and x >= 0 for x in numbers):
+            raise ValueError("benchmark {} has no usable \"stats\" (min, median, rounds)".format(
+                str(bench.get("name"))[:80]))
+        if not isinstance(info.get("group"), str) or info["group"] not in GROUPS:
+            continue                       # a group this version does not know
+        info.update(seconds=numbers[0], median=numbers[1], rounds=numbers[2])
         results.append(info)
     return results
 
