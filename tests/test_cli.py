@@ -23,11 +23,23 @@ def test_demo_quick_trains_and_writes_pictures(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "test accuracy" in out.stdout and "pictures written" in out.stdout
     assert "after 2 epochs (" in out.stdout
+    assert "val_ on a fixed sample of 500 test digits; all 4649 at the end" in out.stdout
+    assert "test accuracy" in out.stdout and "on all 4649 held-out digits" in out.stdout
     names = sorted(os.listdir(tmp_path / "pics"))
     assert names == ["first_layer_weights.svg", "loss_curve.svg", "misclassified.svg", "network.svg"]
     for name in names:
         ET.parse(str(tmp_path / "pics" / name))
     assert json.loads((tmp_path / "m.json").read_text())["format"] == "tinynet-network"
+
+
+def test_demo_scores_a_fixed_sample_of_the_test_digits_during_training():
+    from tinynet.__main__ import _test_sample
+    from tinynet.datasets import load_digits16
+    data = load_digits16()
+    X, y = _test_sample(data, 300, seed=0)
+    assert len(X) == len(y) == 300 and (X, y) == _test_sample(data, 300, seed=0)
+    assert all(row in data.X_test for row in X[:5])
+    assert _test_sample(data, 0, seed=0)[1] == data.y_test          # 0: all of them
 
 
 def test_train_on_iris(tmp_path, capsys):

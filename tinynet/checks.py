@@ -50,7 +50,7 @@ def _as_sequence(value, what, expected):
             return value
     if isinstance(value, Sequence) and not isinstance(value, _NOT_ROWS):
         return value
-    raise DataTypeError("{} must be {}, got {}".format(what, expected, _describe(value)))
+    raise DataTypeError("{} must be {}, got {}{}".format(what, expected, _describe(value), _csv_hint(value)))
 
 
 def _describe(value):
@@ -58,6 +58,14 @@ def _describe(value):
     if isinstance(value, (str, bytes, dict, set, frozenset)) or not hasattr(value, "__len__"):
         return "{} {}".format(kind, _show(value))
     return "a {}".format(kind)
+
+
+def _csv_hint(value):
+    """A pointer to load_csv when the data are text, as csv.reader gives them."""
+    if not isinstance(value, (str, bytes)):
+        return ""
+    return (". Text read from a CSV file? tinynet.datasets.load_csv(path, target=...) turns its "
+            "numbers into floats and its class names into labels 0 … k−1")
 
 
 def _is_number(x):
@@ -83,7 +91,7 @@ def _bad_entry(row, where, what_for):
     for j, x in enumerate(row):
         label = "{}[{}]".format(where, j)
         if isinstance(x, (str, bytes, bytearray)) or not _is_number(x):
-            raise DataTypeError("{} is {}, not a number".format(label, _show(x)))
+            raise DataTypeError("{} is {}, not a number{}".format(label, _show(x), _csv_hint(x)))
         try:
             value = float(x)
         except OverflowError:
@@ -161,7 +169,8 @@ def _number_targets(y, n_out, classification, what):
     if not _finite_row(y):
         for i, t in enumerate(y):
             if isinstance(t, (str, bytes, bytearray)) or not _is_number(t):
-                raise DataTypeError("{}[{}] is {}, not a number (like {}[0])".format(what, i, _show(t), what))
+                raise DataTypeError("{}[{}] is {}, not a number (like {}[0]){}".format(
+                    what, i, _show(t), what, _csv_hint(t)))
         _bad_entry(y, what, "targets must be finite numbers")
     if classification and n_out > 1:
         return _one_hot_rows(y, n_out, what)

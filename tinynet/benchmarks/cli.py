@@ -8,13 +8,13 @@ turns its ``--benchmark-json`` file into the same tables.
 
 By default it is quick: 3 rounds, at most about 2 s per case (a call longer
 than half that is timed once, except the digits epoch of python, ref-naive and
-ref-tutorial, three times each, for the speed target), and the python backend
+ref-tutorial, three times each, for the pure-Python comparison), and the python backend
 only up to the ``QUICK_PYTHON_MAX`` sizes; ``--full`` runs the python backend
 over the whole sweep of the pytest suite.
 
 ``--in-turn N`` is for comparing two or more backends on a noisy machine:
 instead of timing one case after another, it times every case once (the best
-of ``--rounds`` calls) in each of N rounds, so that a slow spell of the
+of ``--rounds`` calls) in each of N rounds, so that a slower stretch of a shared
 machine falls on all of them, and reports for each case the median of its N
 times and, against the first backend named, the median of the N ratios
 measured in the same round, with their range.  In each round a fast case
@@ -50,7 +50,7 @@ def add_arguments(parser):
                              "backends, ref-numpy, ref-numpy-1t, ref-naive, ref-tutorial, "
                              "ref-tinygrad)")
     parser.add_argument("--fit-epochs", type=int, default=None,
-                        help="epochs of the README demo fit to time (default 1 of its 10)")
+                        help="epochs of the demo network's fit to time (default 1 of its 10)")
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG chart per group to DIR")
     parser.add_argument("--markdown", action="store_true",
                         help="print Markdown (date, machine, OpenCL device, tables) instead of text")
@@ -111,7 +111,7 @@ def measure(case, rounds=3, budget=2.0, min_calls=1):
     return record
 
 
-#: Cases timed at least this many times even when slow: the speed target's rows.
+#: Cases timed at least this many times even when slow: the pure-Python comparison's rows.
 MIN_CALLS = {("epoch_digits", "python"): 3, ("epoch_digits", "ref-naive"): 3,
              ("epoch_digits", "ref-tutorial"): 3}
 
