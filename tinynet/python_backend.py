@@ -39,18 +39,8 @@ _log1p = math.log1p
 # The dot product u·v = Σ_i u_i·v_i, and the dot products of u with every
 # row v of a matrix: the inner loop of every matrix product. CPython runs
 # fastest when the loop is in C (math.sumprod, or sum(map(mul, u, v)));
-# PyPy's JIT runs fastest on a plain index loop.
-if sys.implementation.name == "pypy":
-    def _dot(u, v):
-        total = 0.0
-        for i in range(len(u)):
-            total += u[i] * v[i]
-        return total
-
-    def _dots(u, rows):
-        """[u·v for v in rows]"""
-        return [_dot(u, v) for v in rows]
-elif hasattr(math, "sumprod"):            # Python 3.12+
+# PyPy's JIT runs fastest on plain index loops (see the end of this module).
+if hasattr(math, "sumprod"):              # Python 3.12+
     _dot = math.sumprod
 
     def _dots(u, rows):
@@ -353,3 +343,14 @@ def _penalised(P, G, l2, l1):
     """G + l2·P + l1·sign(P): the gradient of E + (l2/2)·Σw² + l1·Σ|w|."""
     return [[g + l2 * p + l1 * ((p > 0.0) - (p < 0.0)) for p, g in zip(p_row, g_row)]
             for p_row, g_row in zip(P, G)]
+
+
+# === On PyPy ================================================================
+# PyPy's JIT runs index loops over lists of floats faster than the C idioms
+# above. There, the same formulas, adding the same terms in the same order,
+# come from tinynet/_loops_pypy.py (each beside its plain form): chosen here, once.
+if sys.implementation.name == "pypy":
+    from ._loops_pypy import PyPyLoops, dot as _dot, dots as _dots  # noqa: E402,F811
+
+    class PythonBackend(PyPyLoops, PythonBackend):  # noqa: F811
+        __doc__ = PythonBackend.__doc__
