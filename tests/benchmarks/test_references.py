@@ -9,6 +9,7 @@ they compute the same numbers.  Ordinary tests (no pytest-benchmark needed).
 import importlib.util
 import math
 import os
+import platform
 import random
 
 import pytest
@@ -118,7 +119,16 @@ def test_speed_target_has_a_line_per_per_neuron_reference():
     only_naive = speed_target(_rows(python=2.0, ref_naive=3.0))
     assert len(only_naive) == 2 and "careful per-neuron network" in only_naive[1]
     assert speed_target(_rows(ref_tutorial=4.0)) == []
+    here = "{} {} here".format(platform.python_implementation(), platform.python_version())
+    assert here in lines[0]
     assert "the tutorial-style per-neuron network" in text_report(_rows(python=2.0, ref_tutorial=4.1))
+
+
+def test_speed_target_names_the_interpreter(monkeypatch):
+    monkeypatch.setattr(platform, "python_implementation", lambda: "PyPy")
+    monkeypatch.setattr(platform, "python_version", lambda: "3.9.16")
+    line = speed_target(_rows(python=2.0))[0]
+    assert line.startswith("speed target (digits MLP epoch, PyPy 3.9.16 here, ")
 
 
 def test_count_instructions_runs_every_implementation():

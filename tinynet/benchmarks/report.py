@@ -112,9 +112,10 @@ def speed_target(results):
         return []
     py = rows["python"]
     rate = py["samples"] / py["seconds"]
-    lines = ["speed target (digits MLP epoch, CPython {} here, {}; target on 3.11): tinynet python "
+    lines = ["speed target (digits MLP epoch, {} {} here, {}; target on 3.11): tinynet python "
              "{:,.0f} samples/s (target ≥ {}): {}".format(
-                 platform.python_version(), sys.executable or "?", rate, TARGET_SAMPLES_PER_S,
+                 platform.python_implementation(), platform.python_version(), sys.executable or "?",
+                 rate, TARGET_SAMPLES_PER_S,
                  "met" if rate >= TARGET_SAMPLES_PER_S else "NOT met")]
     for impl, label, goal, note in PER_NEURON_REFS:
         if impl not in rows:
