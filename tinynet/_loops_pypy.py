@@ -34,6 +34,9 @@ def _penalised(P, G, l2, l1):
 class PyPyLoops:
     """The methods of ``PythonBackend`` that PyPy runs faster written as index loops."""
 
+    def describe(self):
+        return "python (pure Python lists, float64, index loops for PyPy's JIT)"
+
     # === Products ===========================================================
 
     def matmul(self, A, B):
