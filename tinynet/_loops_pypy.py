@@ -2,9 +2,10 @@
 
 ``tinynet.python_backend`` writes each operation in the idioms CPython runs
 fastest (``sum(map(mul, u, v))``, ``zip(*B)``): loops that run in C.  PyPy
-compiles Python loops to machine code instead, and it runs those idioms
-slower than plain index loops: ``zip(*B)`` makes tuples (PyPy unboxes lists
-of floats, not tuples) and ``map`` is a generic call per entry.  On PyPy,
+compiles the Python loops themselves to machine code, and there other shapes
+win: ``zip(*B)`` makes tuples (PyPy stores a list of floats as a plain array
+of doubles, a tuple not), and a loop that computes several sums in one pass
+over the data reads each entry once for all of them.  On PyPy,
 ``PythonBackend`` puts the methods of ``PyPyLoops`` first (python_backend.py
 chooses once, at import).  Each one says which plain formula it computes,
 and computes it with the same additions in the same order, so that its
