@@ -35,6 +35,7 @@ import sys
 from itertools import repeat
 from operator import add, mul, sub
 
+from . import _loops_pypy
 from .activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
 from .backend import Backend
 
@@ -45,8 +46,7 @@ _log = math.log
 _log1p = math.log1p
 
 
-# === The dot product, plain and fast ========================================
-
+# === The dot product, plain and fast =================================
 def plain_dot(u, v):
     """u·v = Σ_i u_i·v_i."""
     return sum(u_i * v_i for u_i, v_i in zip(u, v))
@@ -73,28 +73,18 @@ def _sumprod_dots(u, rows):
     return list(map(math.sumprod, repeat(u), rows))
 
 
-def _index_dot(u, v):
-    total = 0.0
-    for i in range(len(u)):
-        total += u[i] * v[i]
-    return total
-
-
-def _index_dots(u, rows):
-    return [_index_dot(u, v) for v in rows]
-
-
 #: (dot, dots) in each loop shape; all compute plain_dot and plain_dots.
 LOOP_SHAPES = {
     "plain": (plain_dot, plain_dots),
     "map": (_map_dot, _map_dots),                                  # CPython < 3.12
     "sumprod": (getattr(math, "sumprod", None), _sumprod_dots),    # CPython 3.12+
-    "index": (_index_dot, _index_dots),                            # PyPy
+    "index": (_loops_pypy.dot, _loops_pypy.dots),                  # PyPy
 }
 
 
 def fastest():
-    """The loop shape this interpreter runs fastest."""
+    """The loop shape this interpreter runs fastest (on PyPy, the end of this module
+    goes further: whole products as index loops, from tinynet/_loops_pypy.py)."""
     if sys.implementation.name == "pypy":
         return "index"
     return "sumprod" if hasattr(math, "sumprod") else "map"
@@ -360,3 +350,12 @@ def _penalised(P, G, l2, l1):
     """G + l2·P + l1·sign(P): the gradient of E + (l2/2)·Σw² + l1·Σ|w|."""
     return [[g + l2 * p + l1 * ((p > 0.0) - (p < 0.0)) for p, g in zip(p_row, g_row)]
             for p_row, g_row in zip(P, G)]
+
+
+# === On PyPy ================================================================
+# PyPy's JIT runs index loops over lists of floats faster than the C idioms
+# above. There, the same formulas, adding the same terms in the same order,
+# come from tinynet/_loops_pypy.py (each beside its plain form): chosen here, once.
+if sys.implementation.name == "pypy":
+    class PythonBackend(_loops_pypy.PyPyLoops, PythonBackend):  # noqa: F811
+        __doc__ = PythonBackend.__doc__
