@@ -20,6 +20,7 @@ Standard library only. The notation follows the lecture:
 
 from .activations import ACTIVATIONS
 from .backend import available_backends, backend_name, get_backend, register, use
+from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .errors import (BackendError, DataError, DataTypeError, ModelFileError, ShapeError,
                      TinynetError, TrainingDiverged)
 from .gradcheck import gradcheck
@@ -33,7 +34,7 @@ from .training import History
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "Dense", "Dropout", "Neuron", "NeuronView", "SGD", "Momentum", "Adam", "History",
+    "Network", "Dense", "Dropout", "Neuron", "NeuronView", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "SGD", "Momentum", "Adam", "History",
     "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
     "ACTIVATIONS", "LOSSES", "INITIALIZERS",
     "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",

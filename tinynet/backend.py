@@ -60,6 +60,18 @@ optimiser steps (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
 ``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)``
 randomness (counter-based: the same seed and counter give the same numbers everywhere)
 ``uniform(rows, cols, seed, counter)``     numbers in [0, 1)
+receptive fields (Conv2D and pooling; T is a table of windows, see tinynet.patches)
+``patch_table(table, k, n)``               T: windows of k indices into rows of n,
+                                           made once per shape (index n reads 0)
+``reshape(M, rows, cols)``                 the same entries, row-major, a new shape
+``gather_patches(X, T)``                   (m, n) -> (m·P, k): row s·P+p is window p
+                                           of sample s ("im2col")
+``scatter_patches(G, T)``                  (m·P, k) -> (m, n): its adjoint, each entry
+                                           added back where it was read from
+``max_pool(X, T)``                         (A, Arg): A[s][q] the largest entry of
+                                           window q, Arg which of its k it was
+``max_pool_grad(G, Arg, T)``               (m, Q) -> (m, n): G[s][q] routed to the
+                                           argmax of window q (the max gate)
 composites (defined here from the primitives; a device backend may fuse them)
 ``dense_forward(A, W, b, name, alpha)``    (Z, g(Z)) with Z = A·Wᵀ + b
 ``backprop_delta(delta, W, Z, A, name, alpha)``  g'(Z) ⊙ (delta·W)

@@ -2,9 +2,12 @@
 
 The file is plain JSON (never pickle, so loading a file cannot run code)::
 
-    {"format": "tinynet-network", "version": 1, "loss": "cross_entropy", "seed": 0,
+    {"format": "tinynet-network", "version": 2, "loss": "cross_entropy", "seed": 0,
      "layers": [{"type": "Dense", "n_in": 256, "n_out": 64, "activation": "sigmoid",
                  "W": [[...], ...], "b": [...]}, {"type": "Dropout", "p": 0.2}, ...]}
+
+Version 2 added the image layers (Conv2D with its W and b, MaxPool2D,
+AvgPool2D, Flatten); files of version 1 (Dense and Dropout only) still load.
 
 Saving writes a temporary file beside the target and renames it over the
 target only when it is complete, so a crash mid-save leaves the old file.
@@ -19,13 +22,16 @@ import tempfile
 
 from .activations import ACTIVATIONS
 from .errors import ModelFileError
+from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .layers import Dense, Dropout
 from .losses import LOSSES
 
 __all__ = ["save", "load", "to_dict", "from_dict", "FORMAT", "VERSION"]
 
 FORMAT = "tinynet-network"
-VERSION = 1
+VERSION = 2
+#: The versions this tinynet reads.
+READABLE = (1, 2)
 
 
 def to_dict(net):
@@ -33,7 +39,7 @@ def to_dict(net):
     layers = []
     for layer in net.layers:
         entry = layer.config()
-        if isinstance(layer, Dense):
+        if hasattr(layer, "get_weights"):          # Dense, Conv2D
             W, b = layer.get_weights()
             entry["W"], entry["b"] = W, b
         layers.append(entry)
@@ -79,9 +85,9 @@ def from_dict(data, backend=None, source="model"):
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fail("not a tinynet model file (expected \"format\": \"{}\")".format(FORMAT))
-    if data.get("version") != VERSION:
-        fail("format version {!r} is not supported (this tinynet reads version {})".format(
-            data.get("version"), VERSION))
+    if data.get("version") not in READABLE or isinstance(data.get("version"), bool):
+        fail("format version {!r} is not supported (this tinynet reads versions {})".format(
+            data.get("version"), ", ".join(map(str, READABLE))))
     if data.get("loss") not in LOSSES:
         fail("unknown loss {!r}".format(data.get("loss")))
     specs = data.get("layers")
@@ -101,12 +107,14 @@ def from_dict(data, backend=None, source="model"):
             if not _number(p) or not 0 <= p < 1:
                 fail("{}: dropout p must be a number in [0, 1), got {!r}".format(where, p))
             layers.append(Dropout(p))
+        elif spec.get("type") in _IMAGE_LAYERS and data["version"] >= 2:
+            layers.append(_image_layer(spec, where, fail))
         else:
             fail("{} has unknown type {!r}".format(where, spec.get("type")))
     seed = data.get("seed", 0)
     try:
         return Network(layers, loss=data["loss"], seed=seed, backend=backend)
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         fail(str(error))
 
 
@@ -136,3 +144,43 @@ def _dense(spec, where, fail):
         fail("{}: alpha must be a number".format(where))
     init = spec.get("init")
     return Dense(n_in, n_out, activation, init=init if isinstance(init, str) else None, alpha=alpha)
+
+
+_IMAGE_LAYERS = {"Conv2D": Conv2D, "MaxPool2D": MaxPool2D, "AvgPool2D": AvgPool2D, "Flatten": Flatten}
+_IMAGE_OPTIONS = {
+    "Conv2D": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "activation", "init",
+               "alpha", "input_shape"),
+    "MaxPool2D": ("size", "stride", "input_shape"),
+    "AvgPool2D": ("size", "stride", "input_shape"),
+    "Flatten": ("input_shape",),
+}
+
+
+def _image_layer(spec, where, fail):
+    """A Conv2D, pooling or Flatten layer from its entry (version 2), its weights checked."""
+    kind = spec["type"]
+    options = {key: spec[key] for key in _IMAGE_OPTIONS[kind] if key in spec}
+    if options.get("activation", "relu") not in ACTIVATIONS:
+        fail("{}: unknown activation {!r}".format(where, options["activation"]))
+    for key, value in options.items():
+        if key in ("activation", "init"):
+            continue
+        values = value if key == "input_shape" and isinstance(value, list) else [value]
+        if not all(_number(v) for v in values):
+            fail("{}: {} must be a number (or a list of them), got {!r}".format(where, key, value))
+    if not isinstance(options.get("init", ""), str):
+        options.pop("init")
+    try:
+        layer = _IMAGE_LAYERS[kind](**options)
+    except (TypeError, ValueError) as error:
+        fail("{}: {}".format(where, error))
+    if kind == "Conv2D":
+        W, b = spec.get("W"), spec.get("b")
+        rows, cols = layer.out_channels, layer.fan_in
+        if not isinstance(W, list) or len(W) != rows or not all(
+                isinstance(row, list) and len(row) == cols and all(_number(w) for w in row) for row in W):
+            fail("{}: W must be {} rows (filters) of {} finite numbers (C·k·k)".format(where, rows, cols))
+        if not isinstance(b, list) or len(b) != rows or not all(_number(x) for x in b):
+            fail("{}: b must be a list of {} finite numbers".format(where, rows))
+        layer._pending = (W, [b])
+    return layer
