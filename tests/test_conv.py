@@ -151,3 +151,30 @@ def test_pictures_of_a_cnn(default_backend):
     for picture in (net.plot(), plots.filters_chart(net.layers[0]),
                     plots.feature_maps_chart(net, X[:2], net.layers[0])):
         assert picture.to_string().startswith("<svg")
+
+
+def test_a_device_trains_the_same_cnn_and_replays_its_steps():
+    """A CNN trained on OpenCL (float64) ends with the pure-Python weights; its steps are replayed."""
+    from tinynet.backend import get_backend
+    from tinynet.errors import BackendError
+    from tinynet.optim import make_optimizer
+    from tinynet.training import train_epoch
+    try:
+        device = get_backend("opencl", dtype="float64")
+    except BackendError as error:
+        pytest.skip("no OpenCL float64 device here: {}".format(error))
+    X, y = stripes(40)
+    nets = [small_cnn(backend, seed=3) for backend in ("python", device)]
+    for net in nets:
+        net.layers[4].p = 0.0                       # no dropout: the same steps on both
+        net.fit(X, y, epochs=3, batch_size=8, optimizer="momentum", lr=0.1, verbose=0)
+    for (W1, b1), (W2, b2) in zip(nets[0].get_weights(), nets[1].get_weights()):
+        assert_close(W2, W1, 1e-9, 1e-9)
+        assert_close([b2], [b1], 1e-9, 1e-9)
+    net, B = nets[1], device
+    optimizer = make_optimizer("momentum", 0.1)
+    step = B.captured(net.train_step, on_replay=optimizer.count_step)
+    Xd, Td = B.array(X), B.array(net._targets(y, len(X)))
+    train_epoch(net, Xd, Td, list(range(len(X))), 8, optimizer, B.accumulator(), None, None, step)
+    # the first momentum step also makes the velocities: recorded three times, the rest replayed
+    assert step.calls == 5 and step.replays == 2, step.why_not
