@@ -20,7 +20,7 @@ Standard library only. The notation follows the lecture:
 
 from .activations import ACTIVATIONS
 from .backend import available_backends, backend_name, get_backend, register, use
-from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
+from .conv import Conv2D, Flatten
 from .errors import (BackendError, DataError, DataTypeError, ModelFileError, ShapeError,
                      TinynetError, TrainingDiverged)
 from .gradcheck import gradcheck
@@ -29,6 +29,7 @@ from .layers import Dense, Dropout, Neuron, NeuronView
 from .losses import LOSSES
 from .network import Network
 from .optim import SGD, Adam, Momentum
+from .pooling import AvgPool2D, MaxPool2D
 from .training import History
 
 __version__ = "0.1.0"

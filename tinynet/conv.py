@@ -7,8 +7,8 @@ k×k window of the image, in every input channel) and lets all units of one
 
 =============  ==============================================================
 ``Conv2D``     z = Σ w·a over the receptive field + b, one filter per map
-``MaxPool2D``  a = the largest a in each window (the "max gate")
-``AvgPool2D``  a = the mean of each window
+``MaxPool2D``  a = the largest a in each window (the "max gate"; ``tinynet.pooling``)
+``AvgPool2D``  a = the mean of each window (``tinynet.pooling``)
 ``Flatten``    the feature maps as one row of numbers, for Dense layers
 =============  ==============================================================
 
@@ -25,7 +25,7 @@ Each layer does its work through the backend: a gather of the windows
 ``tinynet.patches``), a product, and the adjoint of the gather on the way
 back (``scatter_patches``).
 
->>> from tinynet import Network, Dense
+>>> from tinynet import Network, Dense, MaxPool2D
 >>> net = Network([Conv2D(1, 2, 3, padding=1, input_shape=(1, 4, 4)), MaxPool2D(2), Flatten(),
 ...                Dense(8, 3, "softmax")], loss="cross_entropy")
 >>> [layer.out_shape for layer in net.layers[:2]]
@@ -38,9 +38,9 @@ from . import activations
 from .errors import ShapeError
 from .initializers import default_initializer, initial_weights
 from .layers import Layer
-from .patches import conv_table, output_size, pool_table
+from .patches import conv_table, output_size
 
-__all__ = ["Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "ImageLayer"]
+__all__ = ["Conv2D", "Flatten", "ImageLayer"]
 
 
 def _whole(what, value, layer, low=1):
@@ -292,94 +292,6 @@ class Conv2D(ImageLayer):
         return dict(ImageLayer.config(self), in_channels=self.in_channels, out_channels=self.out_channels,
                     kernel_size=self.kernel_size, stride=self.stride, padding=self.padding,
                     activation=self.activation, init=self.init, alpha=self.alpha)
-
-
-# === Pooling ================================================================
-
-class _Pool(ImageLayer):
-    def __init__(self, size, stride=None, input_shape=None):
-        _whole("size", size, type(self).__name__)
-        if stride is not None:
-            _whole("stride", stride, type(self).__name__)
-        self.size, self.stride = size, stride or size
-        self.input_shape = _check_shape(input_shape, type(self).__name__)
-        self.a = None
-
-    def shape_text(self):
-        return "{}, {}×{}, stride {}".format(ImageLayer.shape_text(self), self.size, self.size, self.stride)
-
-    def __repr__(self):
-        return "{}({}{})".format(type(self).__name__, self.size,
-                                 ", stride={}".format(self.stride) if self.stride != self.size else "")
-
-    def output_shape(self, shape):
-        channels, height, width = shape
-        return (channels, output_size(height, self.size, self.stride, 0, self.name),
-                output_size(width, self.size, self.stride, 0, self.name))
-
-    def build(self, backend, rng, n_in=None):
-        self.backend = backend
-        table = pool_table(self.in_shape, self.size, self.stride, self.layout)
-        self.table = backend.patch_table(table, self.size * self.size, self.n_in)
-
-    def config(self):
-        return dict(ImageLayer.config(self), size=self.size, stride=self.stride)
-
-
-class MaxPool2D(_Pool):
-    """Max pooling: each output is the largest activation in its window, per feature map.
-
-    Forward:   a[c][y][x] = max over the size×size window at (y·s, x·s) of a_prev[c]
-    Backward:  the "max gate": the gradient of a window goes to the one input
-               that was largest (the argmax, remembered in forward), and every
-               other input of the window gets 0 (``backend.max_pool_grad``).
-    """
-
-    kind = "MaxPool2D"
-
-    def forward(self, a_prev, training=False):
-        """a = max over each window; remembers where each max was."""
-        self.a, self.argmax = self.backend.max_pool(a_prev, self.table)
-        return self.a
-
-    def delta_below(self, delta, below):
-        """∂E/∂a_prev: each window's delta routed to its argmax (the max gate)."""
-        grad = self.backend.max_pool_grad(delta, self.argmax, self.table)
-        return below.delta_from_grad(grad)
-
-
-class AvgPool2D(_Pool):
-    """Average pooling: each output is the mean of its window, per feature map.
-
-    Forward:   a = (1/k) Σ a_prev over the window (k = size·size entries),
-               the windows gathered, then one product with a row of 1/k
-    Backward:  each input of the window gets 1/k of the window's gradient
-               (the product's transpose, then the adjoint gather).
-    """
-
-    kind = "AvgPool2D"
-
-    def build(self, backend, rng, n_in=None):
-        _Pool.build(self, backend, rng, n_in)
-        k = self.size * self.size
-        self.mean_row = backend.array([[1.0 / k] * k])                     # (1, k)
-        self.windows = None
-
-    def forward(self, a_prev, training=False):
-        """a = the mean of each window: windows · (1/k, …, 1/k)ᵀ."""
-        B = self.backend
-        m = B.shape(a_prev)[0]
-        windows = B.gather_patches(a_prev, self.table)                   # (m·Q, k)
-        self.a = B.reshape(B.matmul_nt(windows, self.mean_row), m, self.n_out)
-        return self.a
-
-    def delta_below(self, delta, below):
-        """∂E/∂a_prev: 1/k of each window's delta to each of its inputs."""
-        B = self.backend
-        m = B.shape(delta)[0]
-        column = B.reshape(delta, m * self.n_out, 1)                      # (m·Q, 1)
-        share = B.matmul(column, self.mean_row)                           # (m·Q, k)
-        return below.delta_from_grad(B.scatter_patches(share, self.table))
 
 
 # === Flatten ================================================================

@@ -21,10 +21,11 @@ import os
 import tempfile
 
 from .activations import ACTIVATIONS
+from .conv import Conv2D, Flatten
 from .errors import ModelFileError
-from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from .layers import Dense, Dropout
 from .losses import LOSSES
+from .pooling import AvgPool2D, MaxPool2D
 
 __all__ = ["save", "load", "to_dict", "from_dict", "FORMAT", "VERSION"]
 
