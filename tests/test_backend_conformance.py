@@ -428,6 +428,8 @@ def test_a_captured_step_gives_the_numbers_of_the_step(backend, optimizer):
 # === Receptive fields: gathers, their adjoints, max pooling ================
 # (Conv2D and the pooling layers; the index tables come from tinynet.patches)
 
+import random  # noqa: E402
+
 from tinynet.patches import conv_table, pool_table  # noqa: E402
 
 # (image shape, layout, kernel, stride, padding): overlapping windows, padding,
@@ -487,7 +489,7 @@ def test_gather_patches_reads_a_batch_in_place(backend):
 def test_max_pool_and_the_max_gate(backend, case):
     table, k, n = list(_tables())[case]
     T = backend.patch_table(table, k, n)
-    rng = __import__("random").Random(case)
+    rng = random.Random(case)
     X = [[float(rng.randrange(-3, 4)) for _ in range(n)] for _ in range(3)]      # ties on purpose
     A, Arg = backend.max_pool(backend.array(X), T)
     windows = _gather_ref(X, table, k, n)

@@ -80,8 +80,8 @@ def test_forward_matches_a_hand_convolution(default_backend):
 
 def test_pools_take_the_max_and_the_mean(default_backend):
     x = [float(v) for v in [1, 5, 2, 0, 3, 4, 8, 7, 0, 0, 1, 1, 9, 2, 1, 3]]    # one 4x4 channel
-    for pool, expected in ((MaxPool2D(2), [5.0, 8.0, 9.0, 3.0]), (AvgPool2D(2), [3.25, 4.25, 2.75, 1.5])):
-        pool.input_shape = (1, 4, 4)
+    for pool, expected in ((MaxPool2D(2, input_shape=(1, 4, 4)), [5.0, 8.0, 9.0, 3.0]),
+                           (AvgPool2D(2, input_shape=(1, 4, 4)), [3.25, 4.25, 2.75, 1.5])):
         net = Network([pool, Flatten(), Dense(4, 1, "linear")], backend=default_backend)
         net.predict([x])
         assert default_backend.to_list(pool.a)[0] == pytest.approx(expected)

@@ -144,10 +144,11 @@ def _epoch_cnn_setup(case, impl, digits, one_hot):
             rng.shuffle(order)
             return net.train_epoch(order)
     else:
-        from ..conv import Conv2D, Flatten, MaxPool2D
+        from ..conv import Conv2D, Flatten
         from ..layers import Dense
         from ..network import Network
         from ..optim import Momentum
+        from ..pooling import MaxPool2D
         from ..training import train_epoch
         B = impl
         net = Network([Conv2D(1, 8, 3, padding=1, activation="relu", input_shape=(1, SIDE, SIDE)),
