@@ -33,6 +33,7 @@ PICTURES = {
     "optimizers": ["loss_curves.svg"],
     "logistic_vs_hidden": ["logistic.svg", "hidden.svg"],
     "xor": ["boundary.svg", "network.svg", "loss.svg"],
+    "cnn_digits": ["filters.svg", "feature_maps.svg", "feature_maps_2.svg", "loss_curves.svg"],
     "compare_backends": [],
 }
 
