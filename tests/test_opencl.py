@@ -41,13 +41,20 @@ def ocl():
 def ocl64(ocl):
     if "cl_khr_fp64" not in ocl.device.extensions:
         pytest.skip("the device has no cl_khr_fp64")
-    return OpenCLBackend(dtype="float64")
+    return _made(dtype="float64")
+
+
+def _made(**options):
+    try:
+        return OpenCLBackend(**options)
+    except BackendError as error:
+        pytest.skip("no usable OpenCL backend with {}: {}".format(options, error))
 
 
 @pytest.fixture(scope="module", params=["cpu", "gpu"])
 def tiled(ocl, request):
     """The backend with the block shapes for a CPU and for a GPU (both run on any device)."""
-    return OpenCLBackend(tiles=request.param)
+    return _made(tiles=request.param)
 
 
 def rand(shape, seed):
