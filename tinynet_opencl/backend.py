@@ -72,7 +72,7 @@ from tinynet.errors import BackendError, ShapeError
 from . import kernels
 from .capture import Captured
 from .deferred import Gather, Grads, OutputForward, OutputStep
-from .context import choose_device, device_summary, driver_error, load_pyopencl
+from .context import WHAT_TO_DO, choose_device, device_summary, driver_error, load_pyopencl
 from .failures import DeviceFailures
 from .probe import choose
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for
@@ -179,7 +179,11 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
             dtype = os.environ.get("TINYNET_OPENCL_DTYPE", "").strip() or "float32"
         if dtype not in ("float32", "float64"):
             raise BackendError("dtype must be 'float32' or 'float64', not {!r}".format(dtype))
-        self.device = choose_device(device)
+        try:
+            self.device = choose_device(device)
+        except cl.Error as error:
+            raise BackendError("listing the OpenCL devices failed: {}. Try: {}.".format(
+                str(error).strip().splitlines()[0], WHAT_TO_DO)) from error
         try:
             self._open(dtype, tiles)
         except cl.Error as error:           # anything the driver says: a BackendError
