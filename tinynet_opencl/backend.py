@@ -74,7 +74,6 @@ from .capture import Captured
 from .deferred import Gather, Grads, OutputForward, OutputStep
 from .context import WHAT_TO_DO, choose_device, device_summary, driver_error, load_pyopencl
 from .failures import DeviceFailures
-from .probe import choose
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for
 from .steps import OptimiserSteps
 
@@ -213,6 +212,7 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
         self._np_dtype = np.dtype(dtype)
         #: The vector width and block shapes the kernels are built for, and
         #: what the probe said about each shape tried (``probe.choose``).
+        from .probe import choose           # here: python -m tinynet_opencl.probe runs it
         self.tiles, self.blocks_report = choose(self.device, dtype, tiles)
         self.context, self.queue, self._pool = context_for(self.device)
         self.vector_width = self.tiles.vw

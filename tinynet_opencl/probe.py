@@ -270,8 +270,8 @@ def _unusable(cl, device, stored):
         return "its driver does not answer ({})".format(str(error).splitlines()[0])
     verdicts = [v for k, v in stored.items() if k.startswith(prefix)]
     if verdicts and not any(v.get("ok") for v in verdicts):
-        last = verdicts[-1]
-        return "every block shape probed failed ({}: {})".format(last.get("shape"), last.get("reason"))
+        return "every block shape probed failed ({})".format(", ".join(
+            "{}: {}".format(v.get("shape"), v.get("reason")) for v in verdicts))
     return None
 
 
