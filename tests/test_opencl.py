@@ -281,7 +281,7 @@ def test_backend_with_a_device_option(ocl):
     assert B.to_list(B.full(1, 2, 3.0)) == [[3.0, 3.0]]
 
 
-def test_no_prompt_with_stdin_closed():
+def test_no_prompt_with_stdin_closed(ocl):
     code = ("import tinynet, tinynet_opencl as t; B = tinynet.use('opencl'); "
             "print(B.describe()); print(len(t.list_devices()))")
     env = dict(os.environ)
@@ -382,7 +382,7 @@ def test_device_error_mid_run_is_a_backend_error_and_the_backend_refuses_after_i
     assert ocl.failed is None and ocl.to_list(ocl.scale(ocl.zeros(1, 1), 2.0)) == [[0.0]]
 
 
-def test_get_backend_makes_a_new_backend_for_one_whose_device_failed():
+def test_get_backend_makes_a_new_backend_for_one_whose_device_failed(ocl):
     from tinynet.backend import get_backend
     shared = get_backend("opencl")
     assert get_backend("opencl") is shared
@@ -394,7 +394,7 @@ def test_get_backend_makes_a_new_backend_for_one_whose_device_failed():
         shared.failed = None
 
 
-def test_a_device_lost_in_fit_leaves_the_last_epochs_weights_readable(monkeypatch, tmp_path):
+def test_a_device_lost_in_fit_leaves_the_last_epochs_weights_readable(ocl, monkeypatch, tmp_path):
     """The device dies in the middle of epoch 3: fit says so, net.history has epochs 1 and
     2, and the weights read back (and saved) are those at the end of epoch 2."""
     from tinynet import Dense, Network
@@ -879,7 +879,7 @@ def test_a_first_layer_kept_transposed_matches_the_reference(tiled, n_in, n_out,
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=2e-6 * n_in + 1e-6)
 
 
-def test_fit_with_captured_steps_is_fit_without(monkeypatch):
+def test_fit_with_captured_steps_is_fit_without(ocl, monkeypatch):
     """fit captures every epoch's step: the history, early stopping's choice and the weights
     are those of the same fit with capture off, to the bit; the progress bar reads the loss
     between replayed steps."""

@@ -197,3 +197,16 @@ def test_the_verdict_file_is_json_keyed_by_driver_device_dtype_and_shape(device,
     assert verdict["shape"] == shape_name(device, "float32") and verdict["seconds"] > 0
     warnings.simplefilter("error")                 # a second backend: no warning, no child
     assert OpenCLBackend().blocks_report == [probe.describe(verdict["shape"], verdict["tiles"], verdict)]
+
+
+def test_when_no_shape_works_the_opencl_tests_are_skipped_with_the_reason(device, cache):
+    env = dict(os.environ, TINYNET_OPENCL_PROBE_ABORT="build", TINYNET_CACHE_DIR=str(cache))
+    env.pop("TINYNET_BACKEND", None)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "tests/test_opencl.py",
+                           "tests/benchmarks/test_bench.py", "-k", "opencl or blocked or device"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "error" not in done.stdout.splitlines()[-1] and "skipped" in done.stdout.splitlines()[-1]
+    assert "no usable OpenCL device: no block shape works on" in done.stdout
+    assert "backend 'opencl' not usable here: no block shape works on" in done.stdout
