@@ -170,8 +170,12 @@ def _run_child(index, dtype, name, tiles):
                        stderr=[])
     else:
         last = (done.stdout.strip().splitlines() or [""])[-1]
-        if done.returncode == 0 and last.startswith("{"):
-            verdict.update(json.loads(last))
+        try:
+            answer = json.loads(last) if done.returncode == 0 else None
+        except ValueError:
+            answer = None
+        if isinstance(answer, dict) and answer.get("ok") is True:
+            verdict.update(answer)
         else:
             verdict.update(ok=False, reason=_why(done.returncode), stderr=_tail(done.stderr))
             running = [line for line in done.stderr.splitlines() if line.startswith("probe: running ")]
