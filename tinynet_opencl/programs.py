@@ -215,8 +215,9 @@ def kernels_for(context, dtype, tiles):
     A program that comes back without all of SOURCE's kernels (pocl 3.0's
     kernel cache was seen to keep one with 1 of them after a crash, and to
     hand it to every later process) is built again under a build option of
-    its own (``-DTINYNET_FRESH_BUILD``), which no cache has seen.  Any error
-    from the driver is a BackendError naming the device and driver.
+    its own (``-DTINYNET_FRESH_BUILD=1``, then a random value), so that the
+    broken cache entry is not read.  Any error from the driver is a
+    BackendError naming the device and driver.
     """
     cl, np = load_pyopencl()
     key = (context.int_ptr, dtype, tiles)
@@ -225,16 +226,21 @@ def kernels_for(context, dtype, tiles):
         options = _options(dtype, tiles)
         try:
             table, missing = _kernels(build_program(context, kernels.SOURCE, options))
+            # first an option every later process uses too (so the next one finds
+            # this build in the cache), then, should that entry be broken as well, one
+            # no cache can have
+            for salt in ("1", os.urandom(6).hex()):
+                if not missing:
+                    break
+                fresh = options + ["-DTINYNET_FRESH_BUILD=" + salt]
+                table, missing = _kernels(build_program(context, kernels.SOURCE, fresh))
             if missing:
-                fresh = options + ["-DTINYNET_FRESH_BUILD={}".format(os.urandom(6).hex())]
-                table, still = _kernels(build_program(context, kernels.SOURCE, fresh))
-                if still:
-                    raise BackendError(
-                        "the OpenCL program built for {} ({}) lacks {} of its {} kernels ({}), "
-                        "even when built afresh; try another OpenCL driver, or clear its "
-                        "kernel cache (pocl: POCL_CACHE_DIR, ~/.cache/pocl)".format(
-                            device.name.strip(), driver_name(device), len(still),
-                            len(KERNEL_NAMES), ", ".join(still[:4])))
+                raise BackendError(
+                    "the OpenCL program built for {} ({}) lacks {} of its {} kernels ({}), "
+                    "even when built afresh; try another OpenCL driver, or clear its "
+                    "kernel cache (pocl: POCL_CACHE_DIR, ~/.cache/pocl)".format(
+                        device.name.strip(), driver_name(device), len(missing),
+                        len(KERNEL_NAMES), ", ".join(missing[:4])))
             for name, params in PARAMETERS_TEXT:
                 scalar_types = []
                 for param in params.split(","):
