@@ -112,7 +112,7 @@ def test_when_every_shape_fails_it_is_one_backend_error_and_info_says_why(device
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     assert "backend opencl   not available: no block shape works" in done.stdout
-    assert "unusable: every block shape probed failed (small: killed by SIGABRT)" in done.stdout
+    assert "unusable: every block shape probed for float32 failed (small: killed by SIGABRT)" in done.stdout
     assert "| probe: aborting (small blocks), as TINYNET_OPENCL_PROBE_ABORT asks" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 

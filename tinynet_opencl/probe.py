@@ -272,10 +272,14 @@ def _unusable(cl, device, stored):
             device.driver_version)) + "|"
     except cl.Error as error:
         return "its driver does not answer ({})".format(str(error).splitlines()[0])
-    verdicts = [v for k, v in stored.items() if k.startswith(prefix)]
-    if verdicts and not any(v.get("ok") for v in verdicts):
-        return "every block shape probed failed ({})".format(", ".join(
-            "{}: {}".format(v.get("shape"), v.get("reason")) for v in verdicts))
+    by_dtype = {}
+    for key, verdict in stored.items():
+        if key.startswith(prefix):
+            by_dtype.setdefault(key[len(prefix):].split("|")[0], []).append(verdict)
+    for dtype, verdicts in sorted(by_dtype.items()):
+        if not any(v.get("ok") for v in verdicts):
+            return "every block shape probed for {} failed ({})".format(dtype, ", ".join(
+                "{}: {}".format(v.get("shape"), v.get("reason")) for v in verdicts))
     return None
 
 
