@@ -189,12 +189,12 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
             raise driver_error(self.device, "creating the OpenCL backend", error) from error
         except BackendError as error:         # for tinynet info: the devices, and what failed
             from .probe import device_lines
+            tried = ["      " + line.replace("\n", "\n      ")
+                     for line in getattr(error, "probe_lines", [])]
             try:
-                lines = device_lines(self.device)
+                error.report = "\n".join(device_lines(self.device, tried))
             except (cl.Error, BackendError):
-                lines = []
-            error.report = "\n".join(lines + ["      " + line.replace("\n", "\n      ")
-                                               for line in getattr(error, "probe_lines", [])])
+                error.report = "\n".join(tried)
             raise
         if capture is None:
             capture = os.environ.get("TINYNET_OPENCL_CAPTURE", "1").strip() not in ("0", "no", "off")
@@ -249,7 +249,7 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
         unusable one says why), and the blocks chosen and why (``tinynet info``)."""
         from .probe import cache_file, device_lines
         from .programs import compiler_target
-        lines = device_lines(self.device)
+        lines = []
         t = self.tiles
         target = compiler_target(self.device)
         lines.append("    products in blocks of {}x{} (A.B, and a first layer's W transposed) and {}x{} "
@@ -269,7 +269,7 @@ class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
                          "more apart, or its last panel is short".format(2 * t.vw, PACK_ROW_BYTES))
         lines.append("    training steps {} (TINYNET_OPENCL_CAPTURE=0|1)".format(
             "captured and replayed" if self.capture else "run in full, not captured"))
-        return "\n".join(lines)
+        return "\n".join(device_lines(self.device, lines))
 
     def _index(self):
         """This backend's device as "P:D"."""

@@ -249,9 +249,11 @@ def choose(device, dtype, tiles=None):
                                   chain[0][0], device.name.strip(), verdicts[0].get("reason"),
                                   name), RuntimeWarning, stacklevel=3)
             return shape, report
-    error = BackendError("no block shape works on {} ({}): {}. Try: {}.".format(
-        device.name.strip(), driver_name(device),
-        "; ".join(line.split("\n")[0] for line in report), WHAT_TO_DO))
+    error = BackendError("no block shape works on {} ({}): {}. Try: {}. (The verdicts are "
+                         "kept in {}; python -m tinynet_opencl.probe --clear probes again.)".format(
+                             device.name.strip(), driver_name(device),
+                             "; ".join(line.split("\n")[0] for line in report), WHAT_TO_DO,
+                             cache_file()))
     error.probe_lines = report
     raise error
 
@@ -276,15 +278,18 @@ def _unusable(cl, device, stored):
     for key, verdict in stored.items():
         if key.startswith(prefix):
             by_dtype.setdefault(key[len(prefix):].split("|")[0], []).append(verdict)
+    order = {name: i for i, name in enumerate(FALLBACK)}
     for dtype, verdicts in sorted(by_dtype.items()):
+        verdicts.sort(key=lambda v: order.get(v.get("shape"), len(order)))
         if not any(v.get("ok") for v in verdicts):
             return "every block shape probed for {} failed ({})".format(dtype, ", ".join(
                 "{}: {}".format(v.get("shape"), v.get("reason")) for v in verdicts))
     return None
 
 
-def device_lines(chosen=None):
-    """One line per OpenCL device, '*' marking ``chosen``; an unusable one says why."""
+def device_lines(chosen=None, under_chosen=()):
+    """One line per OpenCL device, '*' marking ``chosen`` (with the lines
+    ``under_chosen`` below it); an unusable one says why."""
     cl, _ = load_pyopencl()
     from .context import _type_name
     stored = stored_verdicts()
@@ -312,6 +317,8 @@ def device_lines(chosen=None):
             why = _unusable(cl, device, stored)
             if why:
                 lines.append("        unusable: " + why)
+            if mark == "*":
+                lines.extend(under_chosen)
     return lines
 
 
