@@ -2,9 +2,14 @@
 
 ============================  ==============================================
 ``context_for(device)``       (context, in-order queue, memory pool)
-``tiles_for(device, dt)``     the vector width and block shapes for a device
+``SHAPES``, ``FALLBACK``      the block shapes by name, and the order the
+                              probe falls back through (``probe``)
+``compiler_target(device)``   the CPU pocl's LLVM compiles for ("znver3")
+``vector_width(device, dt)``  16 or 8: the CPU blocks' vectors for that target
+``tiles_for(device, dt)``     the block shapes to try first on a device
 ``kernels_for(ctx, dt, t)``   {name: Kernel} of ``kernels.SOURCE`` built for a
-                              dtype and Tiles, scalar types declared
+                              dtype and Tiles, scalar types declared (a
+                              program missing kernels is built again)
 ``clone_kernel(kernel, args)``  another Kernel object of the same kernel, with
                               arguments of its own (``capture``)
 ============================  ==============================================
@@ -22,7 +27,7 @@ from tinynet.errors import BackendError
 from . import kernels
 from .context import build_program, driver_error, driver_name, load_pyopencl
 
-__all__ = ["LOCAL_1D", "LOCAL_2D", "PARAMETERS", "Tiles", "SHAPES", "FALLBACK", "context_for",
+__all__ = ["LOCAL_1D", "LOCAL_2D", "PARAMETERS", "KERNEL_NAMES", "Tiles", "SHAPES", "FALLBACK", "context_for",
            "compiler_target", "vector_width", "shape_name", "check_tiles", "tiles_for",
            "kernels_for", "clone_kernel"]
 
