@@ -17,6 +17,8 @@ from tinynet.backend import get_backend
 from tinynet.errors import BackendError, ShapeError
 from tinynet.python_backend import PythonBackend
 
+from helpers import assert_close
+
 np = pytest.importorskip("numpy")
 cl = pytest.importorskip("pyopencl")
 
@@ -39,13 +41,20 @@ def ocl():
 def ocl64(ocl):
     if "cl_khr_fp64" not in ocl.device.extensions:
         pytest.skip("the device has no cl_khr_fp64")
-    return OpenCLBackend(dtype="float64")
+    return _made(dtype="float64")
+
+
+def _made(**options):
+    try:
+        return OpenCLBackend(**options)
+    except BackendError as error:
+        pytest.skip("no usable OpenCL backend with {}: {}".format(options, error))
 
 
 @pytest.fixture(scope="module", params=["cpu", "gpu"])
 def tiled(ocl, request):
     """The backend with the block shapes for a CPU and for a GPU (both run on any device)."""
-    return OpenCLBackend(tiles=request.param)
+    return _made(tiles=request.param)
 
 
 def rand(shape, seed):
@@ -128,26 +137,37 @@ def test_fused_layer_kernels_match_the_naive_kernel(tiled, m, n_in, n_out, name)
     assert_product_close(host(ocl, got), host(ocl, want), 9)
 
 
-def test_tiles_follow_the_device_type_unless_told(ocl, monkeypatch):
-    from tinynet_opencl.programs import Tiles, tiles_for
+def test_tiles_follow_the_device_type_and_the_compilers_target_unless_told(ocl, monkeypatch):
+    from tinynet_opencl.programs import Tiles, compiler_target, tiles_for
 
     class Device:
-        preferred_vector_width_float = preferred_vector_width_double = 16
+        native_vector_width_float = 16
+        native_vector_width_double = 8
         type = cl.device_type.GPU
+        version = "OpenCL 3.0 CUDA"
     gpu, cpu = Device(), Device()
     cpu.type = cl.device_type.CPU
     monkeypatch.delenv("TINYNET_OPENCL_TILES", raising=False)
     assert tiles_for(gpu, "float32") == Tiles(4, 4, 2, 2)       # many small blocks
     assert tiles_for(cpu, "float32") == Tiles(16, 6, 4, 4)      # few big ones, AVX-512 wide
-    cpu.preferred_vector_width_float = 8
+    assert tiles_for(cpu, "float64").vw == 8                    # 8 doubles a vector
+    cpu.native_vector_width_float = 8
     assert tiles_for(cpu, "float32").vw == 8
+    # pocl says what LLVM compiles for: only an AVX-512 target gets 16-wide blocks
+    cpu.native_vector_width_float = 16
+    cpu.version = "OpenCL 3.0 PoCL HSTR: pthread-x86_64-unknown-linux-gnu-znver3"
+    assert compiler_target(cpu) == "znver3" and tiles_for(cpu, "float32").vw == 8
+    cpu.version = "OpenCL 3.0 PoCL HSTR: pthread-x86_64-pc-linux-gnu-skylake-avx512"
+    assert compiler_target(cpu) == "skylake-avx512" and tiles_for(cpu, "float32").vw == 16
+    assert compiler_target(gpu) is None
     assert tiles_for(gpu, "float32", "cpu").block_rows == 6
+    assert tiles_for(gpu, "float32", "cpu8") == Tiles(8, 6, 4, 4)
     monkeypatch.setenv("TINYNET_OPENCL_TILES", "gpu")
     assert tiles_for(cpu, "float32") == Tiles(4, 4, 2, 2)
-    with pytest.raises(BackendError, match="tiles must be 'cpu' or 'gpu', not 'tpu'"):
+    with pytest.raises(BackendError, match="tiles must be one of cpu, cpu16, cpu8, gpu, small; not 'tpu'"):
         tiles_for(cpu, "float32", "tpu")
     monkeypatch.setenv("TINYNET_OPENCL_TILES", "bogus")
-    with pytest.raises(BackendError, match="TINYNET_OPENCL_TILES must be 'cpu' or 'gpu'"):
+    with pytest.raises(BackendError, match="TINYNET_OPENCL_TILES must be one of"):
         tiles_for(cpu, "float32")
     monkeypatch.delenv("TINYNET_OPENCL_TILES")
     assert OpenCLBackend(tiles="cpu").tiles.block_rows == 6
@@ -222,7 +242,8 @@ def test_device_report_for_tinynet_info(ocl):
     assert ocl.device.name.strip() in report and "*" in report and "compute units" in report
     assert "training steps captured and replayed (TINYNET_OPENCL_CAPTURE=0|1)" in report
     assert "run in full" in OpenCLBackend(capture=False).device_report()
-    assert "vectors of {} (TINYNET_OPENCL_TILES=cpu|gpu)".format(ocl.tiles.vw) in report
+    assert "vectors of {} (TINYNET_OPENCL_TILES=cpu|cpu16|cpu8|gpu|small)".format(ocl.tiles.vw) in report
+    assert "passed the probe" in report or "not probed" in report
     assert ("A.B packs B into panels" in report) == (ocl.packing == "auto")
     done = subprocess.run([sys.executable, "-m", "tinynet", "info"], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
@@ -260,7 +281,7 @@ def test_backend_with_a_device_option(ocl):
     assert B.to_list(B.full(1, 2, 3.0)) == [[3.0, 3.0]]
 
 
-def test_no_prompt_with_stdin_closed():
+def test_no_prompt_with_stdin_closed(ocl):
     code = ("import tinynet, tinynet_opencl as t; B = tinynet.use('opencl'); "
             "print(B.describe()); print(len(t.list_devices()))")
     env = dict(os.environ)
@@ -361,7 +382,7 @@ def test_device_error_mid_run_is_a_backend_error_and_the_backend_refuses_after_i
     assert ocl.failed is None and ocl.to_list(ocl.scale(ocl.zeros(1, 1), 2.0)) == [[0.0]]
 
 
-def test_get_backend_makes_a_new_backend_for_one_whose_device_failed():
+def test_get_backend_makes_a_new_backend_for_one_whose_device_failed(ocl):
     from tinynet.backend import get_backend
     shared = get_backend("opencl")
     assert get_backend("opencl") is shared
@@ -373,7 +394,7 @@ def test_get_backend_makes_a_new_backend_for_one_whose_device_failed():
         shared.failed = None
 
 
-def test_a_device_lost_in_fit_leaves_the_last_epochs_weights_readable(monkeypatch, tmp_path):
+def test_a_device_lost_in_fit_leaves_the_last_epochs_weights_readable(ocl, monkeypatch, tmp_path):
     """The device dies in the middle of epoch 3: fit says so, net.history has epochs 1 and
     2, and the weights read back (and saved) are those at the end of epoch 2."""
     from tinynet import Dense, Network
@@ -419,7 +440,7 @@ def test_a_device_lost_in_fit_leaves_the_last_epochs_weights_readable(monkeypatc
     assert got == want                                       # the same kernels: equal to the bit
     net.save(str(tmp_path / "kept.json"))
     kept = Network.load(str(tmp_path / "kept.json"), backend="python")
-    assert kept.get_weights() == pytest.approx(want)
+    assert_close(kept.get_weights(), want)              # JSON keeps every digit
     with pytest.raises(BackendError, match="failed earlier"):
         net.predict(X)
 
@@ -858,7 +879,7 @@ def test_a_first_layer_kept_transposed_matches_the_reference(tiled, n_in, n_out,
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=2e-6 * n_in + 1e-6)
 
 
-def test_fit_with_captured_steps_is_fit_without(monkeypatch):
+def test_fit_with_captured_steps_is_fit_without(ocl, monkeypatch):
     """fit captures every epoch's step: the history, early stopping's choice and the weights
     are those of the same fit with capture off, to the bit; the progress bar reads the loss
     between replayed steps."""

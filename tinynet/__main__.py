@@ -331,6 +331,8 @@ def cmd_info(args):
             print("backend {:<8} available: {}".format(name, backend.describe()))
         except TinynetError as error:
             print("backend {:<8} not available: {}".format(name, error))
+            if getattr(error, "report", None):         # a plugin's list of devices, and why
+                print(error.report)
             continue
         devices = getattr(backend, "device_report", None)
         if devices:

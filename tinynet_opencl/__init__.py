@@ -16,7 +16,13 @@ is loaded when the ``opencl`` backend is first chosen::
 =======================  ===================================================
 
 Importing this package needs neither pyopencl nor numpy; creating a backend
-does, and says how to install what is missing.
+does, and says how to install what is missing.  The first time a backend
+meets a driver, device, dtype and block shape, ``probe`` runs the kernels
+once in a child process, so that a driver whose compiler crashes costs a
+fallback to other blocks, never the user's Python process; the verdict is
+kept in the user's cache folder (``python -m tinynet_opencl.probe --clear``
+forgets it).  Every error from pyopencl or the driver while a backend is
+made is a ``tinynet.errors.BackendError`` that names the device and driver.
 """
 
 from tinynet.backend import register

@@ -71,10 +71,10 @@ from tinynet.errors import BackendError, ShapeError
 from . import kernels
 from .capture import Captured
 from .deferred import Gather, Grads, OutputForward, OutputStep
-from .context import choose_device, device_summary, load_pyopencl
+from .context import WHAT_TO_DO, choose_device, device_summary, driver_error, load_pyopencl
 from .failures import DeviceFailures
 from .gathers import ReceptiveFields
-from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
+from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for
 from .steps import OptimiserSteps
 
 #: the array.array type code of a 32-bit int (the kernels' row numbers)
@@ -178,7 +178,31 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, DeviceFailures, Backend):
             dtype = os.environ.get("TINYNET_OPENCL_DTYPE", "").strip() or "float32"
         if dtype not in ("float32", "float64"):
             raise BackendError("dtype must be 'float32' or 'float64', not {!r}".format(dtype))
-        self.device = choose_device(device)
+        try:
+            self.device = choose_device(device)
+        except cl.Error as error:
+            raise BackendError("listing the OpenCL devices failed: {}. Try: {}.".format(
+                str(error).strip().splitlines()[0], WHAT_TO_DO)) from error
+        try:
+            self._open(dtype, tiles)
+        except cl.Error as error:           # anything the driver says: a BackendError
+            raise driver_error(self.device, "creating the OpenCL backend", error) from error
+        except BackendError as error:         # for tinynet info: the devices, and what failed
+            from .probe import device_lines
+            tried = ["      " + line.replace("\n", "\n      ")
+                     for line in getattr(error, "probe_lines", [])]
+            try:
+                error.report = "\n".join(device_lines(self.device, tried))
+            except (cl.Error, BackendError):
+                error.report = "\n".join(tried)
+            raise
+        if capture is None:
+            capture = os.environ.get("TINYNET_OPENCL_CAPTURE", "1").strip() not in ("0", "no", "off")
+        #: Whether ``captured`` records and replays training steps (``capture``).
+        self.capture = bool(capture)
+
+    def _open(self, dtype, tiles):
+        """The context, the blocks (probed: ``probe.choose``) and the kernels."""
         if dtype == "float64":
             if "cl_khr_fp64" not in self.device.extensions:
                 raise BackendError("{} has no float64 support (cl_khr_fp64); use "
@@ -186,9 +210,11 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, DeviceFailures, Backend):
             self.tolerance = (1e-12, 1e-12)
         self.dtype = dtype
         self._np_dtype = np.dtype(dtype)
+        #: The vector width and block shapes the kernels are built for, and
+        #: what the probe said about each shape tried (``probe.choose``).
+        from .probe import choose           # here: python -m tinynet_opencl.probe runs it
+        self.tiles, self.blocks_report = choose(self.device, dtype, tiles)
         self.context, self.queue, self._pool = context_for(self.device)
-        #: The vector width and block shapes the kernels are built for.
-        self.tiles = tiles_for(self.device, dtype, tiles)
         self.vector_width = self.tiles.vw
         self._block_cols = 2 * self.vector_width
         self._kernels = kernels_for(self.context, dtype, self.tiles)
@@ -205,10 +231,6 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, DeviceFailures, Backend):
         self._output_jobs = []
         # the index argument of a kernel that reads rows in order (never read)
         self._no_index = cl.Buffer(self.context, cl.mem_flags.READ_ONLY, 4)
-        if capture is None:
-            capture = os.environ.get("TINYNET_OPENCL_CAPTURE", "1").strip() not in ("0", "no", "off")
-        #: Whether ``captured`` records and replays training steps (``capture``).
-        self.capture = bool(capture)
         #: The Recording of the call being captured, if any (capture.Captured).
         self._recording = None
         self._spare_kernels = {}                    # name -> Kernel objects for replays
@@ -223,26 +245,31 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, DeviceFailures, Backend):
         return "opencl ({}, {})".format(device_summary(self.device), self.dtype)
 
     def device_report(self):
-        """The OpenCL devices, one line each; '*' marks the one in use (for ``tinynet info``)."""
-        from .context import list_devices
+        """The OpenCL devices, one line each ('*' marks the one in use, an
+        unusable one says why), and the blocks chosen and why (``tinynet info``)."""
+        from .probe import cache_file, device_lines
+        from .programs import compiler_target
         lines = []
-        for d in list_devices():
-            chosen = d["index"] == self._index()
-            lines.append("  {} {:<4} {} [{}] on {}: {} compute units, {} MHz, {:.1f} GiB, "
-                         "float64 {}".format("*" if chosen else " ", d["index"], d["name"],
-                                             d["type"], d["platform"], d["compute_units"],
-                                             d["max_clock_mhz"], d["global_memory"] / 2**30,
-                                             "yes" if d["float64"] else "no"))
         t = self.tiles
+        target = compiler_target(self.device)
         lines.append("    products in blocks of {}x{} (A.B, and a first layer's W transposed) and {}x{} "
-                     "(dense_forward), vectors of {} (TINYNET_OPENCL_TILES=cpu|gpu)".format(
-                         t.block_rows, 2 * t.vw, t.nt_rows, t.nt_cols, t.vw))
+                     "(dense_forward), vectors of {} (TINYNET_OPENCL_TILES=cpu|cpu16|cpu8|gpu|small); "
+                     "the compiler targets {}, native vectors of {} {}".format(
+                         t.block_rows, 2 * t.vw, t.nt_rows, t.nt_cols, t.vw,
+                         target or "(the driver does not say)",
+                         self.device.native_vector_width_double if self.dtype == "float64"
+                         else self.device.native_vector_width_float,
+                         "doubles" if self.dtype == "float64" else "floats"))
+        for line in self.blocks_report:
+            lines.append("      " + line.replace("\n", "\n      "))
+        lines.append("      (each shape is run once in a child process first; verdicts kept in {}; "
+                     "python -m tinynet_opencl.probe --clear forgets them)".format(cache_file()))
         if self.packing == "auto":
             lines.append("    A.B packs B into panels of {} columns first when its rows are {} bytes or "
                          "more apart, or its last panel is short".format(2 * t.vw, PACK_ROW_BYTES))
         lines.append("    training steps {} (TINYNET_OPENCL_CAPTURE=0|1)".format(
             "captured and replayed" if self.capture else "run in full, not captured"))
-        return "\n".join(lines)
+        return "\n".join(device_lines(self.device, lines))
 
     def _index(self):
         """This backend's device as "P:D"."""

@@ -17,21 +17,32 @@ device is chosen, in this order, by
 ``choose_device(device)``  the pyopencl Device the rules above pick
 ``list_devices(device)``   one dict per device (platform, name, type, ...)
 ``build_program(...)``     compile OpenCL C; a failure shows the build log
+``driver_name(device)``    "<platform> <version>, driver <version>" of a device
+``driver_error(...)``      the BackendError for a pyopencl or driver error
 =========================  ===================================================
 """
 
+import contextlib
 import os
+import sys
+import tempfile
 import warnings
 
 from tinynet.errors import BackendError
 
 __all__ = ["load_pyopencl", "choose_device", "list_devices", "build_program",
-           "device_summary", "INSTALL_HINT", "DRIVER_HINT"]
+           "device_summary", "driver_name", "driver_error", "INSTALL_HINT", "DRIVER_HINT",
+           "WHAT_TO_DO"]
 
 INSTALL_HINT = ('pip install "tinynet-edu[opencl]"  (from a checkout: pip install ".[opencl]")')
 DRIVER_HINT = ('install an OpenCL driver: for any x86-64 CPU, the pocl extra '
                '(pip install ".[opencl,pocl]", i.e. pocl-binary-distribution), '
                'or your GPU vendor\'s OpenCL driver')
+
+#: What a user can do when a device or its driver fails (the end of driver_error's message).
+WHAT_TO_DO = ('choose another device (device="P:D" or PYOPENCL_CTX; python -m tinynet info '
+              'lists them), other blocks (TINYNET_OPENCL_TILES=cpu8, gpu or small), another '
+              'OpenCL driver, or the python backend (tinynet.use("python"))')
 
 _TYPE_RANK = {"GPU": 0, "ACCELERATOR": 1, "CPU": 2}
 
@@ -183,20 +194,72 @@ def device_summary(device):
         device.platform.name.strip())
 
 
+def driver_name(device):
+    """The platform and driver of a device, as its driver names them."""
+    try:
+        return "{} ({}), driver {}".format(device.platform.name.strip(),
+                                           device.platform.version.strip(),
+                                           device.driver_version.strip())
+    except Exception:                    # a lost device may answer nothing
+        return "an OpenCL driver that does not answer"
+
+
+def driver_error(device, what, error, hint=WHAT_TO_DO):
+    """The BackendError for ``error`` from pyopencl or the driver while ``what``
+    ("building the kernels", ...) on ``device``: its first lines, the device
+    and driver, and what to do."""
+    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    text = " / ".join(lines[:3]) + (" / ..." if len(lines) > 3 else "")
+    try:
+        name = device.name.strip()
+    except Exception:
+        name = "the OpenCL device"
+    return BackendError("{} failed on {} ({}): {}. Try: {}.".format(
+        what, name, driver_name(device), text, hint))
+
+
+@contextlib.contextmanager
+def _compiler_chatter(keep):
+    """Send what the driver's compiler prints on file descriptor 2 ("25 warnings
+    generated.", pocl's clang) to a temporary file; ``keep`` gets its text."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):   # no real stderr: nothing to hide
+        yield
+        return
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            keep.append(caught.read().decode("utf-8", "replace"))
+
+
 def build_program(context, source, options=()):
     """Compile OpenCL C for a context; on failure a BackendError with the build log.
 
     A build that succeeds says nothing: NVIDIA's compiler logs "Function ... is
     a kernel, so overriding noinline attribute" for every kernel, which
-    pyopencl would show as a CompilerWarning on each first use.  Set
-    ``PYOPENCL_COMPILER_OUTPUT=1`` to see such logs (pyopencl's own switch).
+    pyopencl would show as a CompilerWarning on each first use, and pocl's
+    clang prints "N warnings generated." straight to the process's stderr.
+    Set ``PYOPENCL_COMPILER_OUTPUT=1`` to see both (pyopencl's own switch).
     """
     cl, _ = load_pyopencl()
+    show = os.environ.get("PYOPENCL_COMPILER_OUTPUT", "").strip() not in ("", "0")
+    chatter = []
     try:
         with warnings.catch_warnings():
-            if not os.environ.get("PYOPENCL_COMPILER_OUTPUT"):
+            if not show:
                 warnings.simplefilter("ignore", cl.CompilerWarning)
-            return cl.Program(context, source).build(options=list(options))
+            with (contextlib.nullcontext() if show else _compiler_chatter(chatter)):
+                return cl.Program(context, source).build(options=list(options))
     except cl.Error as error:            # pyopencl puts the compiler's log in the message
-        raise BackendError("building the OpenCL kernels failed on {}:\n{}".format(
-            ", ".join(d.name.strip() for d in context.devices), error)) from error
+        device = context.devices[0]
+        raise BackendError("building the OpenCL kernels failed on {} ({}):\n{}{}\nTry: {}.".format(
+            device.name.strip(), driver_name(device), error,
+            "".join("\n" + text.strip() for text in chatter if text.strip()),
+            WHAT_TO_DO)) from error
