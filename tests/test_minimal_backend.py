@@ -36,6 +36,11 @@ def test_the_tiers_do_not_overlap_and_the_reference_has_them_all():
     assert len(set(tiers)) == len(tiers)
     assert seam.missing_primitives(PythonBackend) == []
     assert seam.missing_primitives(seam.Backend) == list(seam.PRIMITIVES)
+    public = {name for name in vars(PythonBackend) if not name.startswith("_")} - {"name", "tolerance"}
+    undeclared = public - set(tiers)
+    assert not undeclared, ("the reference has operations in no tier: {}; name each in PRIMITIVES "
+                            "(and implement it in tests/minimal_backend.py) or FUSIONS in "
+                            "tinynet/backend.py".format(", ".join(sorted(undeclared))))
 
 
 def test_a_backend_without_a_primitive_is_refused_by_name(monkeypatch):

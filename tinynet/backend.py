@@ -180,6 +180,9 @@ class Backend:
     def __repr__(self):
         return "<tinynet backend {!r}>".format(self.name)
 
+    # === 1. Primitives: each subclass implements PRIMITIVES ==================
+    # (their meaning: the module docstring and tinynet.python_backend)
+
     # === 2. Fusions, defined from the primitives ============================
 
     def zeros(self, rows, cols):
