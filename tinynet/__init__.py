@@ -28,12 +28,14 @@ from .layers import Dense, Dropout, Neuron, NeuronView
 from .losses import LOSSES
 from .network import Network
 from .optim import SGD, Adam, Momentum
+from .recurrent import LSTM, RNN
+from .sequence import SequenceNetwork
 from .training import History
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "Dense", "Dropout", "Neuron", "NeuronView", "SGD", "Momentum", "Adam", "History",
+    "Network", "Dense", "Dropout", "SequenceNetwork", "RNN", "LSTM", "Neuron", "NeuronView", "SGD", "Momentum", "Adam", "History",
     "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
     "ACTIVATIONS", "LOSSES", "INITIALIZERS",
     "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",

@@ -58,6 +58,10 @@ optimiser steps (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
 ``sgd_step(P, G, lr, l2, l1)``             P ← P − lr·G'
 ``momentum_step(P, V, G, lr, mu, l2, l1)`` V ← mu·V − lr·G';  P ← P + V
 ``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)``
+recurrent networks
+``sum_squares(A, acc)``                     acc += Σ a² (a gradient's squared norm, for clipping)
+``stack_rows([A, B, …])``                   [A; B; …]: the rows of each, one after another
+``split_rows(M, parts)``                    M cut into ``parts`` equal blocks of rows (a list)
 randomness (counter-based: the same seed and counter give the same numbers everywhere)
 ``uniform(rows, cols, seed, counter)``     numbers in [0, 1)
 composites (defined here from the primitives; a device backend may fuse them)

@@ -30,6 +30,8 @@ VERSION = 1
 
 def to_dict(net):
     """The network as plain JSON-ready data (weights as lists of floats)."""
+    if hasattr(net, "to_dict"):              # a SequenceNetwork describes itself
+        return net.to_dict()
     layers = []
     for layer in net.layers:
         entry = layer.config()

@@ -337,6 +337,38 @@ class PythonBackend(Backend):
         return Z, self.activation(name, Z, alpha)
 
 
+    # === Recurrent networks: primitives their training needs =================
+
+    def sum_squares(self, A, acc):
+        """acc += Σ_ij a_ij²: the squared length of a gradient, for clipping by norm.
+
+        >>> B = PythonBackend(); acc = B.accumulator()
+        >>> B.sum_squares([[3.0, 4.0]], acc); B.read(acc)
+        25.0
+        """
+        acc[0] += sum(_dot(row, row) for row in A)
+
+    def stack_rows(self, matrices):
+        """The rows of every matrix, one matrix after another: [A; B; …] (all of one width).
+
+        A sequence's steps stacked this way make one (T·m, n) matrix, so that
+        the weight gradients summed over the steps are one product, Dᵀ·X.
+
+        >>> PythonBackend().stack_rows([[[1.0, 2.0]], [[3.0, 4.0], [5.0, 6.0]]])
+        [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+        """
+        return [row for M in matrices for row in M]
+
+    def split_rows(self, M, parts):
+        """M cut into ``parts`` matrices of equal height, in order: the inverse of stack_rows.
+
+        >>> PythonBackend().split_rows([[1.0], [2.0], [3.0], [4.0]], 2)
+        [[[1.0], [2.0]], [[3.0], [4.0]]]
+        """
+        m = len(M) // parts
+        return [M[k * m:(k + 1) * m] for k in range(parts)]
+
+
 def _softmax_row(z_row):
     """softmax(z)_k = e^(z_k) / Σ_j e^(z_j), shifted by max(z) to avoid overflow."""
     z_max = max(z_row)
