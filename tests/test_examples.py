@@ -33,6 +33,9 @@ PICTURES = {
     "logistic_vs_hidden": ["logistic.svg", "hidden.svg"],
     "xor": ["boundary.svg", "network.svg", "loss.svg"],
     "compare_backends": [],
+    "vanishing_gradients_in_time": ["gradient_by_steps_back.svg"],
+    "char_lstm": ["bits_per_char.svg"],
+    "binary_addition": ["loss.svg", "accuracy_by_length.svg"],
 }
 
 
