@@ -71,3 +71,9 @@ def test_epoch_boston(bench_case, case):
 def test_fit_demo(bench_case, case):
     """The README demo's fit, reduced to FIT_EPOCHS epochs."""
     bench_case(case)
+
+
+@pytest.mark.bench_group("epoch_lstm")
+def test_epoch_lstm(bench_case, case):
+    """One epoch of a 256-unit character LSTM (truncated BPTT, Adam, clipping)."""
+    bench_case(case)

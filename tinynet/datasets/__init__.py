@@ -15,7 +15,7 @@ module             public names
                    ``minibatches``
 ``dataset``        ``Dataset`` (what every loader returns)
 ``text``           ``zen_of_python``, ``Vocabulary``, ``chunks``,
-                   ``next_symbol_task``
+                   ``next_symbol_task``, ``package_docstrings``
 ``sequences``      ``binary_addition``, ``parity``, ``delayed_echo``,
                    ``bits_to_int``
 =================  ======================================================
@@ -34,7 +34,7 @@ from .generators import (bumps, circles, sine, steps, two_moons, two_spirals,
                          xor)
 from .preprocessing import Standardizer, minibatches, one_hot, train_test_split
 from .sequences import binary_addition, bits_to_int, delayed_echo, parity
-from .text import Vocabulary, chunks, next_symbol_task, zen_of_python
+from .text import Vocabulary, chunks, next_symbol_task, package_docstrings, zen_of_python
 
 __all__ = [
     "Dataset", "DATASETS", "load",
@@ -42,7 +42,7 @@ __all__ = [
     "load_breast_cancer",
     "xor", "two_spirals", "two_moons", "circles", "sine", "steps", "bumps",
     "train_test_split", "Standardizer", "one_hot", "minibatches",
-    "zen_of_python", "Vocabulary", "chunks", "next_symbol_task",
+    "zen_of_python", "Vocabulary", "chunks", "next_symbol_task", "package_docstrings",
     "binary_addition", "parity", "delayed_echo", "bits_to_int",
 ]
 
