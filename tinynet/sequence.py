@@ -321,10 +321,15 @@ class SequenceNetwork:
         return params
 
     def _chunk_step(self, Xs, Ts, states, optimizer, acc, correct, clip_norm, weight):
-        """One truncated-BPTT step on a chunk: forward from ``states``, loss, backward, clip, update."""
+        """One truncated-BPTT step on a chunk: forward from ``states``, loss, backward, clip, update.
+
+        Returns the gradient norm before clipping (None without ``clip_norm``)."""
         self.forward(Xs, states)
         self.backward(self._loss_delta(self._stack(Ts), acc, correct, weight))
         params = self.parameters()
+        if clip_norm is None:                  # nothing to read back: the device keeps going
+            optimizer.step(self.backend, params)
+            return None
         norm, grads = clip_gradients(self.backend, [G for _, _, G, _ in params], clip_norm)
         optimizer.step(self.backend, [(key, P, G, pen) for (key, P, _, pen), G in zip(params, grads)])
         return norm
@@ -345,7 +350,8 @@ class SequenceNetwork:
 
         ``history["loss"]`` is the mean per-step loss over the epoch, as the
         steps were taken; ``"bits"`` is it in bits (cross-entropy);
-        ``"grad_norm"`` the largest gradient norm seen (before clipping).
+        ``"grad_norm"`` the largest gradient norm seen, before clipping (with
+        ``clip_norm`` only: the norm is read back from the device each step).
         """
         B = self.backend
         steps, m, T = self._steps(X)
@@ -388,7 +394,8 @@ class SequenceNetwork:
                         Ts = [Td[0] if whole else B.take_rows(Td[0], index)]
                     weight = 1.0 / (len(index) * len(Ts))
                     norm = self._chunk_step(Xs, Ts, states, optimizer, acc, correct, clip_norm, weight)
-                    largest = max(largest, norm)
+                    if norm is not None:
+                        largest = max(largest, norm)
                     states = self.final_states()
             values = {"loss": B.read(acc) / n_loss}
             if not math.isfinite(values["loss"]):
@@ -402,7 +409,8 @@ class SequenceNetwork:
                 values["bits"] = values["loss"] / math.log(2)
             if correct is not None:
                 values["accuracy"] = B.read(correct) / n_loss
-            values["grad_norm"] = largest
+            if clip_norm is not None:
+                values["grad_norm"] = largest
             history.append(values)
             progress.epoch(epoch, values)
             if on_epoch is not None:
