@@ -13,7 +13,7 @@ import pytest
 import tinynet
 from tinynet import LSTM, RNN, Dense, SequenceNetwork, datasets
 from tinynet.errors import DataError, ModelFileError, ShapeError
-from tinynet.sequence import clip_gradients
+from tinynet.bptt import clip_gradients
 
 SYMBOLS_X = [[0, 1, 2, 1, 0], [2, 2, 0, 1, 1]]
 SYMBOLS_Y = [[1, 2, 1, 0, 2], [2, 0, 1, 1, 0]]

@@ -30,11 +30,12 @@ The loss E is the mean over sequences and steps of the per-step loss
 ``cross_entropy`` ``fit`` also reports it in bits (E / ln 2), bits per
 symbol for a character model.
 
-Truncated BPTT (``fit(..., bptt=25)``): each batch of sequences is cut into
-chunks of ``bptt`` steps, taken in order.  Each chunk starts from the state
-the previous chunk ended in (the memory is carried on), but the gradient
-stops at the chunk's start (the state counts as a constant there), so one
-optimiser step costs ``bptt`` steps back, not the whole text.
+Truncated BPTT (``fit(..., bptt=25)``, ``tinynet.bptt``): each batch of
+sequences is cut into chunks of ``bptt`` steps, taken in order.  Each chunk
+starts from the state the previous chunk ended in (the memory is carried
+on), but the gradient stops at the chunk's start (the state counts as a
+constant there), so one optimiser step costs ``bptt`` steps back, not the
+whole text.  Saving and loading: ``tinynet.sequence_io``.
 
 >>> from tinynet import SequenceNetwork, RNN, Dense
 >>> net = SequenceNetwork([RNN(2, 3), Dense(3, 1, "sigmoid")], loss="logistic", seed=0)
@@ -45,41 +46,18 @@ SequenceNetwork([RNN(2→3, tanh), Dense(3→1, sigmoid)], loss='logistic')
 (2, 1)
 """
 
-import json
 import math
 import random
 
 from . import losses
 from .backend import resolve
 from .checks import _is_number
-from .errors import DataError, DataTypeError, ModelFileError, ShapeError, TrainingDiverged
+from .errors import DataError, DataTypeError, ShapeError
 from .gradcheck import GradcheckResult
 from .layers import Dense
-from .optim import make_optimizer
-from .recurrent import LSTM, RNN, Recurrent
-from .training import History, _Progress
+from .recurrent import Recurrent
 
-__all__ = ["SequenceNetwork", "clip_gradients", "FORMAT"]
-
-FORMAT = "tinynet-sequence-network"
-_LAYER_TYPES = {"RNN": RNN, "LSTM": LSTM}
-
-
-def clip_gradients(backend, grads, max_norm):
-    """Scale every gradient by max_norm/‖g‖ when the global norm ‖g‖ exceeds max_norm.
-
-    ‖g‖ = √(Σ over every matrix of Σ g²), one number for all the weights
-    together (Pascanu et al., 2013), so clipping shortens the step and keeps
-    its direction.  Returns (‖g‖ before clipping, the gradients to use).
-    """
-    acc = backend.accumulator()
-    for G in grads:
-        backend.sum_squares(G, acc)
-    norm = math.sqrt(backend.read(acc))
-    if max_norm is None or norm <= max_norm:
-        return norm, grads
-    factor = max_norm / norm
-    return norm, [backend.scale(G, factor) for G in grads]
+__all__ = ["SequenceNetwork"]
 
 
 class SequenceNetwork:
@@ -320,107 +298,13 @@ class SequenceNetwork:
         params += [((out.index, name), P, G, pen) for name, P, G, pen in out.parameters()]
         return params
 
-    def _chunk_step(self, Xs, Ts, states, optimizer, acc, correct, clip_norm, weight):
-        """One truncated-BPTT step on a chunk: forward from ``states``, loss, backward, clip, update.
-
-        Returns the gradient norm before clipping (None without ``clip_norm``)."""
-        self.forward(Xs, states)
-        self.backward(self._loss_delta(self._stack(Ts), acc, correct, weight))
-        params = self.parameters()
-        if clip_norm is None:                  # nothing to read back: the device keeps going
-            optimizer.step(self.backend, params)
-            return None
-        norm, grads = clip_gradients(self.backend, [G for _, _, G, _ in params], clip_norm)
-        optimizer.step(self.backend, [(key, P, G, pen) for (key, P, _, pen), G in zip(params, grads)])
-        return norm
-
-    # === Training ===========================================================
-
     def fit(self, X, y, epochs=10, batch_size=None, bptt=None, optimizer="adam", lr=None, clip_norm=None,
             l2=0.0, shuffle=True, stop_loss=None, verbose=None, on_epoch=None):
-        """Train with (truncated) backprop through time; returns a ``History``.
-
-        batch_size  sequences per step (None: all of them); every batch
-                    starts from the zero state
-        bptt        steps per chunk (None: the whole sequence); the state is
-                    carried from chunk to chunk of a batch, the gradient not
-        clip_norm   clip the global gradient norm to this (None: no clipping)
-        optimizer, lr, l2   as for ``Network.fit`` (default: Adam)
-        on_epoch    called as on_epoch(epoch, values) after each epoch
-
-        ``history["loss"]`` is the mean per-step loss over the epoch, as the
-        steps were taken; ``"bits"`` is it in bits (cross-entropy);
-        ``"grad_norm"`` the largest gradient norm seen, before clipping (with
-        ``clip_norm`` only: the norm is read back from the device each step).
-        """
-        B = self.backend
-        steps, m, T = self._steps(X)
-        targets = self._targets(y, m, T)
-        if batch_size is None:
-            batch_size = m
-        if bptt is None:
-            bptt = T
-        for what, value in (("epochs", epochs), ("batch_size", batch_size), ("bptt", bptt)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise DataError("{} must be a whole number of at least 1, got {!r}".format(what, value))
-        if not self.per_step and bptt < T:
-            raise DataError("with one target per sequence (return_sequences=False) the whole sequence "
-                            "is one chunk: leave bptt at None")
-        Xd = [B.array(rows) for rows in steps]                  # on the backend once
-        Td = [B.array(rows) for rows in targets]
-        optimizer = make_optimizer(optimizer, lr, l2)
-        rng = random.Random("{}-shuffle".format(self.seed))
-        order = list(range(m))
-        history = History()
-        progress = _Progress(verbose, epochs, None)
-        n_loss = m * (T if self.per_step else 1)
-        for epoch in range(1, epochs + 1):
-            if shuffle and batch_size < m:
-                rng.shuffle(order)
-            good = self.snapshot()
-            acc = B.accumulator()
-            correct = B.accumulator() if self.classification else None
-            largest = 0.0
-            for start in range(0, m, batch_size):
-                index = order[start:start + batch_size]
-                whole = len(index) == m and index == list(range(m))
-                states = self.zero_state(len(index))
-                for t0 in range(0, T, bptt):
-                    span = range(t0, min(T, t0 + bptt))
-                    Xs = [Xd[t] if whole else B.take_rows(Xd[t], index) for t in span]
-                    if self.per_step:
-                        Ts = [Td[t] if whole else B.take_rows(Td[t], index) for t in span]
-                    else:
-                        Ts = [Td[0] if whole else B.take_rows(Td[0], index)]
-                    weight = 1.0 / (len(index) * len(Ts))
-                    norm = self._chunk_step(Xs, Ts, states, optimizer, acc, correct, clip_norm, weight)
-                    if norm is not None:
-                        largest = max(largest, norm)
-                    states = self.final_states()
-            values = {"loss": B.read(acc) / n_loss}
-            if not math.isfinite(values["loss"]):
-                self.restore(good)
-                history.stopped_because = "diverged"
-                self.history = history
-                raise TrainingDiverged("the training loss became {} in epoch {}: try a lower learning rate "
-                                       "or clip_norm; the weights from before that epoch were kept".format(
-                                           values["loss"], epoch), history)
-            if self.loss == "cross_entropy":
-                values["bits"] = values["loss"] / math.log(2)
-            if correct is not None:
-                values["accuracy"] = B.read(correct) / n_loss
-            if clip_norm is not None:
-                values["grad_norm"] = largest
-            history.append(values)
-            progress.epoch(epoch, values)
-            if on_epoch is not None:
-                on_epoch(epoch, values)
-            if stop_loss is not None and values["loss"] < stop_loss:
-                history.stopped_because = "loss below {:g} after epoch {}".format(stop_loss, epoch)
-                break
-        progress.done(history)
-        self.history = history
-        return history
+        """Train with (truncated) backprop through time; see ``tinynet.bptt.fit`` for every option."""
+        from .bptt import fit
+        return fit(self, X, y, epochs=epochs, batch_size=batch_size, bptt=bptt, optimizer=optimizer, lr=lr,
+                   clip_norm=clip_norm, l2=l2, shuffle=shuffle, stop_loss=stop_loss, verbose=verbose,
+                   on_epoch=on_epoch)
 
     # === Using a trained network ============================================
 
@@ -546,12 +430,9 @@ class SequenceNetwork:
         return [layer.to_lists() for layer in self.recurrent] + [self.output.get_weights()]
 
     def to_dict(self):
-        layers = []
-        for layer in self.recurrent:
-            layers.append(dict(layer.config(), weights=layer.to_lists()))
-        W, b = self.output.get_weights()
-        layers.append(dict(self.output.config(), W=W, b=b))
-        return {"format": FORMAT, "version": 1, "loss": self.loss, "seed": self.seed, "layers": layers}
+        """The network as JSON-ready data (``tinynet.sequence_io``)."""
+        from .sequence_io import to_dict
+        return to_dict(self)
 
     def save(self, path):
         """Write the network to a JSON file, atomically (``tinynet.io.save``)."""
@@ -561,50 +442,8 @@ class SequenceNetwork:
     @classmethod
     def load(cls, path, backend=None):
         """Read a file written by ``save``; a bad file raises ModelFileError, naming what is wrong."""
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError) as error:
-            raise ModelFileError("cannot read sequence model {}: {}".format(path, error)) from error
-        return cls.from_dict(data, backend, str(path))
-
-    @classmethod
-    def from_dict(cls, data, backend=None, source="model"):
-        def fail(message):
-            raise ModelFileError("{}: {}".format(source, message))
-
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            fail("not a tinynet sequence model (format should be {!r})".format(FORMAT))
-        if data.get("version") != 1:
-            fail("unknown version {!r}".format(data.get("version")))
-        specs = data.get("layers")
-        if not isinstance(specs, list) or len(specs) < 2:
-            fail("'layers' must list the recurrent layers and the Dense output")
-        layers = []
-        try:
-            for spec in specs[:-1]:
-                kind = _LAYER_TYPES.get(spec.get("type"))
-                if kind is None:
-                    fail("unknown recurrent layer type {!r}".format(spec.get("type")))
-                options = {k: spec[k] for k in ("return_sequences", "init") if k in spec}
-                if kind is RNN and "activation" in spec:
-                    options["activation"] = spec["activation"]
-                if kind is LSTM and "forget_bias" in spec:
-                    options["forget_bias"] = spec["forget_bias"]
-                layer = kind(spec["n_in"], spec["n_hidden"], **options)
-                layer.set_weights(_finite(spec["weights"], fail))
-                layers.append(layer)
-            spec = specs[-1]
-            if spec.get("type") != "Dense":
-                fail("the last layer must be Dense, got {!r}".format(spec.get("type")))
-            out = Dense(spec["n_in"], spec["n_out"], spec["activation"], alpha=spec.get("alpha", 0.01))
-            out.set_weights(_finite({"W": spec["W"]}, fail)["W"], _finite({"b": [spec["b"]]}, fail)["b"][0])
-            layers.append(out)
-            return cls(layers, loss=data.get("loss"), seed=data.get("seed", 0), backend=backend)
-        except ModelFileError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            fail("bad layer description: {}".format(error))
+        from .sequence_io import load
+        return load(path, backend)
 
     def sample(self, start, length, temperature=1.0, seed=0):
         """Generate ``length`` symbols after the symbols ``start``: see ``tinynet.sampling.sample``."""
@@ -614,17 +453,4 @@ class SequenceNetwork:
 
 def _label(row):
     return int(row[0] > 0.5) if len(row) == 1 else max(range(len(row)), key=row.__getitem__)
-
-
-def _finite(weights, fail):
-    if not isinstance(weights, dict):
-        fail("weights must be a mapping of names to matrices")
-    for name, rows in weights.items():
-        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            fail("{} must be a list of rows".format(name))
-        for row in rows:
-            for x in row:
-                if not _is_number(x) or not math.isfinite(x):
-                    fail("{} holds {!r}, not a finite number".format(name, x))
-    return weights
 
