@@ -125,6 +125,10 @@ def test_truncated_bptt_carries_the_state_between_chunks():
     history = net.fit(X, y, epochs=60, bptt=3, lr=0.05, clip_norm=5, verbose=0)
     assert history["loss"][-1] < 0.1 * history["loss"][0]
     assert net.evaluate(X, y)["accuracy"] == 1.0
+    # without the carried state the first step of every chunk is a guess
+    cut = SequenceNetwork([LSTM(1, 8), Dense(8, 1, "sigmoid")], loss="logistic", seed=0, backend="python")
+    cut_history = cut.fit(X, y, epochs=60, bptt=3, lr=0.05, clip_norm=5, verbose=0, stateful=False)
+    assert cut_history["loss"][-1] > 5 * history["loss"][-1]
 
 
 def test_fit_is_reproducible_from_the_seed():

@@ -60,13 +60,15 @@ def chunk_step(net, Xs, Ts, states, optimizer, acc, correct, clip_norm, weight):
 
 
 def fit(net, X, y, epochs=10, batch_size=None, bptt=None, optimizer="adam", lr=None, clip_norm=None,
-        l2=0.0, shuffle=True, stop_loss=None, verbose=None, on_epoch=None):
+        l2=0.0, shuffle=True, stop_loss=None, verbose=None, on_epoch=None, stateful=True):
     """Train with (truncated) backprop through time; returns a ``History``.
 
     batch_size  sequences per step (None: all of them); every batch
                 starts from the zero state
     bptt        steps per chunk (None: the whole sequence); the state is
                 carried from chunk to chunk of a batch, the gradient not
+    stateful    False: every chunk starts from zeros instead (the memory
+                is cut at each chunk's start, as well as the gradient)
     clip_norm   clip the global gradient norm to this (None: no clipping)
     optimizer, lr, l2   as for ``Network.fit`` (default: Adam)
     on_epoch    called as on_epoch(epoch, values) after each epoch
@@ -119,7 +121,7 @@ def fit(net, X, y, epochs=10, batch_size=None, bptt=None, optimizer="adam", lr=N
                 norm = chunk_step(net, Xs, Ts, states, optimizer, acc, correct, clip_norm, weight)
                 if norm is not None:
                     largest = max(largest, norm)
-                states = net.final_states()
+                states = net.final_states() if stateful else net.zero_state(len(index))
         values = {"loss": B.read(acc) / n_loss}
         if not math.isfinite(values["loss"]):
             net.restore(good)

@@ -299,12 +299,12 @@ class SequenceNetwork:
         return params
 
     def fit(self, X, y, epochs=10, batch_size=None, bptt=None, optimizer="adam", lr=None, clip_norm=None,
-            l2=0.0, shuffle=True, stop_loss=None, verbose=None, on_epoch=None):
+            l2=0.0, shuffle=True, stop_loss=None, verbose=None, on_epoch=None, stateful=True):
         """Train with (truncated) backprop through time; see ``tinynet.bptt.fit`` for every option."""
         from .bptt import fit
         return fit(self, X, y, epochs=epochs, batch_size=batch_size, bptt=bptt, optimizer=optimizer, lr=lr,
                    clip_norm=clip_norm, l2=l2, shuffle=shuffle, stop_loss=stop_loss, verbose=verbose,
-                   on_epoch=on_epoch)
+                   on_epoch=on_epoch, stateful=stateful)
 
     # === Using a trained network ============================================
 
