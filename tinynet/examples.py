@@ -21,8 +21,9 @@ __all__ = ["ORDER", "examples_folder", "list_examples", "run", "example_parser"]
 # Lecture order; a script in examples/ that is not listed here comes after these, sorted by name.
 ORDER = [
     "worked_example", "boston_regression", "digits16", "universal_approximation", "two_layer_numbers",
-    "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers", "logistic_vs_hidden", "xor",
-    "compare_backends", "vanishing_gradients_in_time", "char_lstm", "binary_addition",
+    "computational_graph", "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers",
+    "logistic_vs_hidden", "xor", "cnn_digits", "compare_backends", "vanishing_gradients_in_time", "char_lstm",
+    "binary_addition",
 ]
 
 

@@ -3,12 +3,20 @@
 A matrix here is a list of rows, each row a list of floats: the batch
 ``[[x11, x12], [x21, x22]]`` holds two samples of two inputs.  This module is
 the *definition* of each operation; other backends are tested against it.
+The activations come from ``tinynet.activations``, applied entry by entry.
 
-It is also what a class waits on, so the inner loops use the idioms that
-CPython runs fastest, without hiding the math:
+Every product is built from one dot product, u·v = Σ_i u_i·v_i::
 
-* a dot product is ``math.sumprod(u, v)`` where Python has it (3.12+), else
-  ``sum(map(mul, u, v), 0.0)`` -- both loop in C;
+    def plain_dot(u, v):
+        return sum(u_i * v_i for u_i, v_i in zip(u, v))
+
+It is also what a class waits on, so the dot products run in the loop shape
+this interpreter runs fastest (``LOOP_SHAPES``, chosen once in ``fastest``;
+``tests/test_python_backend.py`` holds every shape equal to the plain one):
+``math.sumprod`` where Python has it (3.12+), ``sum(map(mul, u, v), 0.0)``
+on older CPython (both loop in C), and an index loop on PyPy (its JIT).
+Besides:
+
 * a transpose is ``zip(*A)``, also in C;
 * weight gradients are one length-m dot product per weight over the whole
   batch (``deltaᵀ·A``), and for a single sample an outer product;
@@ -24,49 +32,67 @@ CPython runs fastest, without hiding the math:
 
 import math
 import sys
-from itertools import repeat
-from operator import add, mul, sub
+from itertools import chain, repeat
+from operator import add, itemgetter, mul, sub
 
+from . import _loops_pypy
+from .activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
 from .backend import Backend
+from .patches import PatchTable
 
-__all__ = ["PythonBackend", "counter_uniform"]
+__all__ = ["PythonBackend", "counter_uniform", "dot", "dots", "plain_dot", "plain_dots", "LOOP_SHAPES"]
 
 _exp = math.exp
 _log = math.log
-_tanh = math.tanh
 _log1p = math.log1p
 
-# The dot product u·v = Σ_i u_i·v_i, and the dot products of u with every
-# row v of a matrix: the inner loop of every matrix product. CPython runs
-# fastest when the loop is in C (math.sumprod, or sum(map(mul, u, v)));
-# PyPy's JIT runs fastest on a plain index loop.
-if sys.implementation.name == "pypy":
-    def _dot(u, v):
-        total = 0.0
-        for i in range(len(u)):
-            total += u[i] * v[i]
-        return total
 
-    def _dots(u, rows):
-        """[u·v for v in rows]"""
-        return [_dot(u, v) for v in rows]
-elif hasattr(math, "sumprod"):            # Python 3.12+
-    _dot = math.sumprod
+# === The dot product, plain and fast =================================
+def plain_dot(u, v):
+    """u·v = Σ_i u_i·v_i."""
+    return sum(u_i * v_i for u_i, v_i in zip(u, v))
 
-    def _dots(u, rows):
-        """[u·v for v in rows]"""
-        return list(map(_dot, repeat(u), rows))
-else:
+
+def plain_dots(u, rows):
+    """[u·v for v in rows]: u against every row of a matrix (a·Wᵀ for one sample a)."""
+    return [plain_dot(u, v) for v in rows]
+
+
+def _map_dot(u, v):
     # sum(…, 0.0): a float start lets sum() add the floats from the first one
-    # (from the default int 0 it first adds int + float: ~240 instructions
-    # a dot product, 1% of a training step, with the same result)
-    def _dot(u, v):
-        return sum(map(mul, u, v), 0.0)
+    # (from the int 0 it first adds int + float, ~240 instructions a dot product)
+    return sum(map(mul, u, v), 0.0)
 
-    def _dots(u, rows):
-        """[u·v for v in rows], as sum(map(mul, u, v), 0.0) for each v, all in
-        map (no Python frame per dot product: about 1% of a training step)."""
-        return list(map(sum, map(map, repeat(mul), repeat(u), rows), repeat(0.0)))
+
+def _map_dots(u, rows):
+    # sum(map(mul, u, v), 0.0) for each v, all inside map: no Python frame per
+    # dot product (about 1% of a training step on CPython 3.11)
+    return list(map(sum, map(map, repeat(mul), repeat(u), rows), repeat(0.0)))
+
+
+def _sumprod_dots(u, rows):
+    return list(map(math.sumprod, repeat(u), rows))
+
+
+#: (dot, dots) in each loop shape; all compute plain_dot and plain_dots.
+LOOP_SHAPES = {
+    "plain": (plain_dot, plain_dots),
+    "map": (_map_dot, _map_dots),                                  # CPython < 3.12
+    "sumprod": (getattr(math, "sumprod", None), _sumprod_dots),    # CPython 3.12+
+    "index": (_loops_pypy.dot, _loops_pypy.dots),                  # PyPy
+}
+
+
+def fastest():
+    """The loop shape this interpreter runs fastest (on PyPy, the end of this module
+    goes further: whole products as index loops, from tinynet/_loops_pypy.py)."""
+    if sys.implementation.name == "pypy":
+        return "index"
+    return "sumprod" if hasattr(math, "sumprod") else "map"
+
+
+#: u·v and [u·v for v in rows] as this backend computes them (a Neuron too).
+dot, dots = LOOP_SHAPES[fastest()]
 
 _MASK32 = 0xFFFFFFFF
 
@@ -116,9 +142,6 @@ class PythonBackend(Backend):
     def shape(self, M):
         return (len(M), len(M[0]) if M else 0)
 
-    def zeros(self, rows, cols):
-        return [[0.0] * cols for _ in range(rows)]
-
     def full(self, rows, cols, value):
         return [[float(value)] * cols for _ in range(rows)]
 
@@ -136,14 +159,14 @@ class PythonBackend(Backend):
     def matmul(self, A, B):
         """C = A·B: C[i][j] = Σ_k A[i][k]·B[k][j]."""
         columns = list(zip(*B))
-        return [_dots(a, columns) for a in A]
+        return [dots(a, columns) for a in A]
 
     def matmul_nt(self, A, B):
         """C = A·Bᵀ: C[i][j] = Σ_k A[i][k]·B[j][k] (the forward pass a·Wᵀ)."""
-        return [_dots(a, B) for a in A]
+        return [dots(a, B) for a in A]
 
     def matmul_tn(self, A, B, alpha=1.0):
-        """C = alpha·Aᵀ·B: C[i][j] = alpha·Σ_k A[k][i]·B[k][j] (deltaᵀ·a)."""
+        """C = Aᵀ·B: C[i][j] = Σ_k A[k][i]·B[k][j] (deltaᵀ·a); times alpha if given."""
         if len(A) == 1:                   # one sample: an outer product
             b = B[0]
             return [[alpha * d * x for x in b] for d in A[0]]
@@ -151,7 +174,7 @@ class PythonBackend(Backend):
         if alpha != 1.0:                  # scale the (usually small) delta side first
             A_columns = [[alpha * x for x in column] for column in A_columns]
         B_columns = list(zip(*B))
-        return [_dots(a, B_columns) for a in A_columns]
+        return [dots(a, B_columns) for a in A_columns]
 
     # === Elementwise and reductions =========================================
 
@@ -175,57 +198,34 @@ class PythonBackend(Backend):
         return [[x + y for x, y in zip(a, b)] for a in A]
 
     def sum_rows(self, A, alpha=1.0):
+        """The (1, n) row of column sums Σ_i A[i][j]; times alpha if given."""
         return [[alpha * sum(column) for column in zip(*A)]]
 
     def activation(self, name, Z, alpha=0.01):
-        """A = g(Z), entry by entry (softmax: row by row)."""
-        if name == "sigmoid":
-            # 1/(1+e^(−z)) written as ½ + ½·tanh(z/2): the same number, and
-            # it cannot overflow for very negative z.
-            return [[0.5 + 0.5 * _tanh(0.5 * z) for z in row] for row in Z]
-        if name == "tanh":
-            return [[_tanh(z) for z in row] for row in Z]
-        if name == "relu":
-            return [[z if z > 0.0 else 0.0 for z in row] for row in Z]
-        if name == "leaky_relu":
-            return [[z if z > 0.0 else alpha * z for z in row] for row in Z]
-        if name == "linear":
-            return [list(row) for row in Z]
+        """A = g(Z), entry by entry (softmax: row by row), g from ``tinynet.activations``."""
         if name == "softmax":
-            return [_softmax_row(row) for row in Z]
-        raise ValueError("unknown activation {!r}".format(name))
+            return [softmax(z_row) for z_row in Z]
+        if name == "leaky_relu":
+            return [[leaky_relu(z, alpha) for z in z_row] for z_row in Z]
+        g_z = g(name)
+        return [[g_z(z) for z in z_row] for z_row in Z]
 
     def activation_grad(self, name, Z, A, G, alpha=0.01):
-        """G ⊙ g'(Z), with g' written through a = g(z) where that is simpler."""
-        if name == "sigmoid":             # g'(z) = a·(1 − a)
-            return [[g * a * (1.0 - a) for g, a in zip(g_row, a_row)]
-                    for g_row, a_row in zip(G, A)]
-        if name == "tanh":                # g'(z) = 1 − a²
-            return [[g * (1.0 - a * a) for g, a in zip(g_row, a_row)]
-                    for g_row, a_row in zip(G, A)]
-        if name == "relu":                # g'(z) = 1 if z > 0 else 0
-            return [[g if z > 0.0 else 0.0 for g, z in zip(g_row, z_row)]
+        """G ⊙ g'(Z), entry by entry, g' from ``tinynet.activations`` (given A = g(Z)).
+
+        Softmax mixes a row's entries: each row is the Jacobian-vector product
+        ``softmax_grad(a, g)``.
+        """
+        if name == "softmax":
+            return [softmax_grad(a_row, g_row) for a_row, g_row in zip(A, G)]
+        if name == "leaky_relu":
+            return [[g * leaky_relu_prime(z, alpha) for g, z in zip(g_row, z_row)]
                     for g_row, z_row in zip(G, Z)]
-        if name == "leaky_relu":          # g'(z) = 1 if z > 0 else alpha
-            return [[g if z > 0.0 else alpha * g for g, z in zip(g_row, z_row)]
-                    for g_row, z_row in zip(G, Z)]
-        if name == "linear":              # g'(z) = 1
-            return [list(row) for row in G]
-        if name == "softmax":             # Jacobian-vector product: a ⊙ (g − g·a)
-            result = []
-            for g_row, a_row in zip(G, A):
-                ga = _dot(g_row, a_row)
-                result.append([a * (g - ga) for g, a in zip(g_row, a_row)])
-            return result
-        raise ValueError("unknown activation {!r}".format(name))
+        prime = g_prime(name)
+        return [[g * prime(z, a) for g, z, a in zip(g_row, z_row, a_row)]
+                for g_row, z_row, a_row in zip(G, Z, A)]
 
     # === Losses and counts ==================================================
-
-    def accumulator(self):
-        return [0.0]
-
-    def read(self, acc):
-        return acc[0]
 
     def squared_error(self, A, T, acc, scale=0.5):
         """acc += scale·Σ(a − t)²; returns dE/dA = 2·scale·(A − T)."""
@@ -234,7 +234,7 @@ class PythonBackend(Backend):
         two_scale = 2.0 * scale
         for a_row, t_row in zip(A, T):
             diff = [a - t for a, t in zip(a_row, t_row)]
-            total += _dot(diff, diff)
+            total += dot(diff, diff)
             grad.append([two_scale * d for d in diff])
         acc[0] += scale * total
         return grad
@@ -328,14 +328,99 @@ class PythonBackend(Backend):
         return [[counter_uniform(seed, counter, i * cols + j) for j in range(cols)]
                 for i in range(rows)]
 
-    # === Faster composites (same results as the base class) =================
+    # === Fusions, faster here (Backend's results, to rounding) ============
 
     def dense_forward(self, A, W, b, name, alpha=0.01):
         """z = W·a + b for each sample a (a row of A), then a' = g(z)."""
         b = b[0]
-        Z = [list(map(add, _dots(a, W), b)) for a in A]
+        Z = [list(map(add, dots(a, W), b)) for a in A]
         return Z, self.activation(name, Z, alpha)
 
+    def dense_grads(self, delta, A_prev):
+        """((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta), the 1/m applied to delta
+        first (the smaller side, usually) inside the products."""
+        m = len(delta)
+        return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
+
+    # === Receptive fields: gathers and their adjoints (Conv2D, pooling) =====
+    #
+    # A patch table says which entries of a sample's row each window reads
+    # (tinynet.patches); it is made once per shape.  Every loop below is over
+    # windows or samples, never over single entries: the entries move with
+    # ``itemgetter`` (one C call per sample) and ``map``.
+
+    def patch_table(self, table, k, n):
+        """The index table ``table`` (windows of k entries, rows of n), ready to use."""
+        T = PatchTable(table, k, n)
+        T.get = _getter(T.table)                  # row + [0.0] -> the windows' entries
+        T.get_back = _getter(T.inverse)           # windows' entries + [0.0] -> per input
+        T.starts = range(0, T.count * k, k)
+        return T
+
+    def reshape(self, M, rows, cols):
+        """The same entries, read row by row, as a (rows, cols) matrix."""
+        flat = list(chain.from_iterable(M))
+        if len(flat) != rows * cols:
+            raise ValueError("reshape: {} entries do not make a {} x {} matrix".format(
+                len(flat), rows, cols))
+        return [flat[i:i + cols] for i in range(0, rows * cols, cols)]
+
+    def gather_patches(self, X, T):
+        """The windows of every sample, one per row ("im2col").
+
+        Row s·P + p of the result is [x_s[i] for i in the table's window p],
+        where x_s is row s of X with a 0.0 appended (index n: padding).
+        (m, n) -> (m·P, k).
+        """
+        get, k, starts = T.get, T.k, T.starts
+        out = []
+        for x in X:
+            v = list(get(x + _PAD))
+            out.extend([v[i:i + k] for i in starts])
+        return out
+
+    def scatter_patches(self, G, T):
+        """The adjoint of ``gather_patches``: each window entry added back where it came from.
+
+        out[s][i] = Σ G[s·P + p][j] over the (p, j) whose table index is i
+        (entries read from the padding index n are dropped).  (m·P, k) -> (m, n).
+        """
+        count = T.count
+        return [_scatter_row(list(chain.from_iterable(G[s:s + count])), T)
+                for s in range(0, len(G), count)]
+
+    def max_pool(self, X, T):
+        """The largest entry of each window, and which one it was.
+
+        A[s][q] = max_j x_s[table[q·k + j]]; Arg[s][q] = the first j that
+        attains it (remembered for ``max_pool_grad``).  (m, n) -> (m, Q), Arg.
+        """
+        get, k = T.get, T.k
+        A, Arg = [], []
+        for x in X:
+            v = get(x + _PAD)
+            columns = [v[j::k] for j in range(k)]        # entry j of every window
+            if k == 1:
+                best, where = list(columns[0]), [0] * T.count
+            else:
+                best = list(map(max, *columns))
+                where = list(map(tuple.index, zip(*columns), best))
+            A.append(best)
+            Arg.append(where)
+        return A, Arg
+
+    def max_pool_grad(self, G, Arg, T):
+        """The max gate backwards: each window's gradient goes to its argmax only.
+
+        out[s][table[q·k + Arg[s][q]]] += G[s][q]; every other input gets 0.
+        (m, Q) -> (m, n).
+        """
+        size = T.count * T.k
+        out = []
+        for g_row, where in zip(G, Arg):
+            routed = dict(zip(map(add, T.starts, where), g_row))     # window entry -> gradient
+            out.append(_scatter_row(list(map(routed.get, range(size), repeat(0.0))), T))
+        return out
 
     # === Recurrent networks: primitives their training needs =================
 
@@ -346,7 +431,7 @@ class PythonBackend(Backend):
         >>> B.sum_squares([[3.0, 4.0]], acc); B.read(acc)
         25.0
         """
-        acc[0] += sum(_dot(row, row) for row in A)
+        acc[0] += sum(dot(row, row) for row in A)
 
     def stack_rows(self, matrices):
         """The rows of every matrix, one matrix after another: [A; B; …] (all of one width).
@@ -369,13 +454,6 @@ class PythonBackend(Backend):
         return [M[k * m:(k + 1) * m] for k in range(parts)]
 
 
-def _softmax_row(z_row):
-    """softmax(z)_k = e^(z_k) / Σ_j e^(z_j), shifted by max(z) to avoid overflow."""
-    z_max = max(z_row)
-    e = [_exp(z - z_max) for z in z_row]
-    total = sum(e)
-    return [x / total for x in e]
-
 
 def _argmax(row):
     return max(range(len(row)), key=row.__getitem__)
@@ -385,3 +463,42 @@ def _penalised(P, G, l2, l1):
     """G + l2·P + l1·sign(P): the gradient of E + (l2/2)·Σw² + l1·Σ|w|."""
     return [[g + l2 * p + l1 * ((p > 0.0) - (p < 0.0)) for p, g in zip(p_row, g_row)]
             for p_row, g_row in zip(P, G)]
+
+
+_PAD = [0.0]
+
+
+def _getter(indices):
+    """itemgetter(*indices) that always returns a tuple (even for one index)."""
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda row: (row[index],)
+    if not indices:
+        return lambda row: ()
+    return itemgetter(*indices)
+
+
+def _scatter_row(flat, T):
+    """Σ over the window entries f that read input i, for every input i.
+
+    ``flat`` holds one sample's window entries (P·k of them); the adjoint
+    table lists, for each input, the entries that read it (padded with a
+    pointer at the 0.0 appended here).
+    """
+    v = T.get_back(flat + _PAD)
+    width = T.width
+    if width == 1:
+        return list(v)
+    total = list(v[0::width])
+    for j in range(1, width):
+        total = list(map(add, total, v[j::width]))
+    return total
+
+
+# === On PyPy ================================================================
+# PyPy's JIT runs index loops over lists of floats faster than the C idioms
+# above. There, the same formulas, adding the same terms in the same order,
+# come from tinynet/_loops_pypy.py (each beside its plain form): chosen here, once.
+if sys.implementation.name == "pypy":
+    class PythonBackend(_loops_pypy.PyPyLoops, PythonBackend):  # noqa: F811
+        __doc__ = PythonBackend.__doc__

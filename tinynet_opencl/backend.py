@@ -43,18 +43,17 @@ forward pass reads Wᵀ (``dense_forward_t``: every product adds into whole
 vectors of results, where A·Wᵀ must add each result's vector across at the
 end) and its step writes Wᵀ (``dense_grads_step_t``). W itself is brought up
 to date only when something reads it (``deferred.Untranspose``), and any
-other write to W drops the transposed copy. On pocl (2 cores) this made the
-digits epoch about 9% faster (2026-11-23, eight pairs of alternating
-processes, the best of 30 epochs each: 2.86-3.07 ms against 3.12-3.33 ms, a
-median ratio of 0.91, from 0.87 to 0.96).
+other write to W drops the transposed copy (docs/opencl.md has what it
+measured).
 
 Captured steps (``tinynet_opencl.capture``): ``captured(step)``, which
 ``fit`` uses, records the kernels of a training step and replays them for
 the later batches without running the step's Python: the same kernels on
 the same buffers, pointed at each new batch's row numbers.
 
-Two parts of the class live in modules of their own: the optimiser steps
-(``tinynet_opencl.steps``) and what happens when the device fails mid-run
+Three parts of the class live in modules of their own: the optimiser steps
+(``tinynet_opencl.steps``), the gathers of Conv2D and pooling
+(``tinynet_opencl.gathers``) and what happens when the device fails mid-run
 (``tinynet_opencl.failures``: the error, and the weights kept on the host).
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
@@ -74,6 +73,7 @@ from .capture import Captured
 from .deferred import Gather, Grads, OutputForward, OutputStep
 from .context import choose_device, device_summary, load_pyopencl
 from .failures import DeviceFailures
+from .gathers import ReceptiveFields
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
 from .recurrent import RecurrentOps
 from .steps import OptimiserSteps
@@ -157,7 +157,7 @@ class CLMatrix:
         return "<CLMatrix {}x{}>".format(*self.shape)
 
 
-class OpenCLBackend(OptimiserSteps, RecurrentOps, DeviceFailures, Backend):
+class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, DeviceFailures, Backend):
     """tinynet's matrix operations as OpenCL kernels on one device.
 
     ``device``: "P:D" (platform and device index), "P", or part of a device
