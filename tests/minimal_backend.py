@@ -175,6 +175,18 @@ class MinimalBackend(Backend):
         return Matrix([[counter_uniform(seed, counter, i * cols + j) for j in range(cols)]
                        for i in range(rows)])
 
+    # === Recurrent networks ================================================
+
+    def sum_squares(self, A, acc):
+        acc[0] += sum(x * x for row in A.rows for x in row)
+
+    def stack_rows(self, matrices):
+        return Matrix([list(row) for M in matrices for row in M.rows])
+
+    def split_rows(self, M, parts):
+        m = len(M.rows) // parts
+        return [Matrix([list(row) for row in M.rows[k * m:(k + 1) * m]]) for k in range(parts)]
+
     # === Receptive fields (Conv2D, pooling) =================================
 
     def patch_table(self, table, k, n):

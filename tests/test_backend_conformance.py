@@ -514,3 +514,27 @@ def test_reshape(backend):
     assert backend.to_list(backend.reshape(M, 1, 6)) == [[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]]
     with pytest.raises(ValueError):
         backend.reshape(M, 4, 2)
+
+
+# === Recurrent networks: sum_squares, stack_rows, split_rows =================
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_sum_squares_adds_the_squared_entries(backend, shape):
+    A = random_matrix(*shape, seed=31)
+    acc = backend.accumulator()
+    backend.sum_squares(backend.array(A), acc)
+    backend.sum_squares(backend.array([[2.0]]), acc)           # it adds, as the losses do
+    close(backend, backend.read(acc), sum(x * x for row in A for x in row) + 4.0, 10)
+
+
+@pytest.mark.parametrize("heights,cols", [([1], 3), ([1, 1, 1], 1), ([2, 3, 1], 5), ([4, 4], 17)])
+def test_stack_rows_and_split_rows(backend, heights, cols):
+    parts = [random_matrix(h, cols, seed=40 + k) for k, h in enumerate(heights)]
+    stacked = backend.stack_rows([backend.array(P) for P in parts])
+    assert backend.shape(stacked) == (sum(heights), cols)
+    close(backend, backend.to_list(stacked), [row for P in parts for row in P])
+    if len(set(heights)) == 1:
+        pieces = backend.split_rows(stacked, len(heights))
+        assert [backend.shape(M) for M in pieces] == [(heights[0], cols)] * len(heights)
+        for got, want in zip(pieces, parts):
+            close(backend, backend.to_list(got), want)

@@ -35,6 +35,9 @@ PICTURES = {
     "xor": ["boundary.svg", "network.svg", "loss.svg"],
     "cnn_digits": ["filters.svg", "feature_maps.svg", "feature_maps_2.svg", "loss_curves.svg"],
     "compare_backends": [],
+    "vanishing_gradients_in_time": ["gradient_by_steps_back.svg"],
+    "char_lstm": ["bits_per_char.svg"],
+    "binary_addition": ["loss.svg", "accuracy_by_length.svg"],
 }
 
 

@@ -30,6 +30,8 @@ from .layers import Dense, Dropout, Neuron, NeuronView
 from .losses import LOSSES
 from .network import Network
 from .optim import SGD, Adam, Momentum
+from .recurrent import LSTM, RNN
+from .sequence import SequenceNetwork
 from .pooling import AvgPool2D, MaxPool2D
 from .training import History
 from . import datasets            # tinynet.datasets.xor() works after a plain "import tinynet"
@@ -37,7 +39,7 @@ from . import datasets            # tinynet.datasets.xor() works after a plain "
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "Dense", "Dropout", "Neuron", "NeuronView", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "SGD", "Momentum", "Adam", "History",
+    "Network", "Dense", "Dropout", "SequenceNetwork", "RNN", "LSTM", "Neuron", "NeuronView", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "SGD", "Momentum", "Adam", "History",
     "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
     "ACTIVATIONS", "LOSSES", "INITIALIZERS",
     "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",

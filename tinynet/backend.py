@@ -59,6 +59,10 @@ optimiser updates (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
 ``sgd_step(P, G, lr, l2, l1)``             P ← P − lr·G'
 ``momentum_step(P, V, G, lr, mu, l2, l1)`` V ← mu·V − lr·G';  P ← P + V
 ``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)``
+recurrent networks
+``sum_squares(A, acc)``                     acc += Σ a² (a gradient's squared norm, for clipping)
+``stack_rows([A, B, …])``                   [A; B; …]: the rows of each, one after another
+``split_rows(M, parts)``                    M cut into ``parts`` equal blocks of rows (a list)
 randomness (counter-based: the same seed and counter give the same numbers everywhere)
 ``uniform(rows, cols, seed, counter)``     numbers in [0, 1) (``counter_uniform``)
 receptive fields (Conv2D and pooling; T is a table of windows, see tinynet.patches)
@@ -152,6 +156,7 @@ PRIMITIVES = (
     "squared_error", "softmax_cross_entropy", "logistic_loss", "count_correct", "argmax_rows",
     "sgd_step", "momentum_step", "adam_step",
     "uniform",
+    "sum_squares", "stack_rows", "split_rows",
     "patch_table", "reshape", "gather_patches", "scatter_patches", "max_pool", "max_pool_grad",
 )
 #: Tier 2: operations defined in ``Backend`` from the primitives; a device may fuse them.

@@ -22,7 +22,8 @@ __all__ = ["ORDER", "examples_folder", "list_examples", "run", "example_parser"]
 ORDER = [
     "worked_example", "boston_regression", "digits16", "universal_approximation", "two_layer_numbers",
     "computational_graph", "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers",
-    "logistic_vs_hidden", "xor", "cnn_digits", "compare_backends",
+    "logistic_vs_hidden", "xor", "cnn_digits", "compare_backends", "vanishing_gradients_in_time", "char_lstm",
+    "binary_addition",
 ]
 
 

@@ -64,6 +64,8 @@ _LEGACY_TEMP_AGE_S = 3600          # a temporary file without host and pid: remo
 
 def to_dict(net):
     """The network as plain JSON-ready data (weights as lists of floats)."""
+    if hasattr(net, "to_dict"):              # a SequenceNetwork describes itself
+        return net.to_dict()
     from .divergence import weights_finite
     if not weights_finite(net):
         raise DataError("cannot save this network: a weight or bias is NaN or infinite")

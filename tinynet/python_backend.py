@@ -422,6 +422,38 @@ class PythonBackend(Backend):
             out.append(_scatter_row(list(map(routed.get, range(size), repeat(0.0))), T))
         return out
 
+    # === Recurrent networks: primitives their training needs =================
+
+    def sum_squares(self, A, acc):
+        """acc += Σ_ij a_ij²: the squared length of a gradient, for clipping by norm.
+
+        >>> B = PythonBackend(); acc = B.accumulator()
+        >>> B.sum_squares([[3.0, 4.0]], acc); B.read(acc)
+        25.0
+        """
+        acc[0] += sum(dot(row, row) for row in A)
+
+    def stack_rows(self, matrices):
+        """The rows of every matrix, one matrix after another: [A; B; …] (all of one width).
+
+        A sequence's steps stacked this way make one (T·m, n) matrix, so that
+        the weight gradients summed over the steps are one product, Dᵀ·X.
+
+        >>> PythonBackend().stack_rows([[[1.0, 2.0]], [[3.0, 4.0], [5.0, 6.0]]])
+        [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+        """
+        return [row for M in matrices for row in M]
+
+    def split_rows(self, M, parts):
+        """M cut into ``parts`` matrices of equal height, in order: the inverse of stack_rows.
+
+        >>> PythonBackend().split_rows([[1.0], [2.0], [3.0], [4.0]], 2)
+        [[[1.0], [2.0]], [[3.0], [4.0]]]
+        """
+        m = len(M) // parts
+        return [M[k * m:(k + 1) * m] for k in range(parts)]
+
+
 
 def _argmax(row):
     return max(range(len(row)), key=row.__getitem__)

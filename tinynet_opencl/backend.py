@@ -75,6 +75,7 @@ from .context import WHAT_TO_DO, choose_device, device_summary, driver_error, lo
 from .failures import DeviceFailures
 from .gathers import ReceptiveFields
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for
+from .recurrent import RecurrentOps
 from .steps import OptimiserSteps
 
 #: the array.array type code of a 32-bit int (the kernels' row numbers)
@@ -156,7 +157,7 @@ class CLMatrix:
         return "<CLMatrix {}x{}>".format(*self.shape)
 
 
-class OpenCLBackend(OptimiserSteps, ReceptiveFields, DeviceFailures, Backend):
+class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, DeviceFailures, Backend):
     """tinynet's matrix operations as OpenCL kernels on one device.
 
     ``device``: "P:D" (platform and device index), "P", or part of a device

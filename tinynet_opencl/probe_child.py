@@ -25,7 +25,7 @@ import sys
 import time
 
 FAMILIES = ("build", "products", "dense", "elementwise", "losses", "optimisers", "randomness",
-            "gathers", "training")
+            "gathers", "recurrent", "training")
 
 
 def _say(text):
@@ -177,6 +177,19 @@ def gathers(B, P, same):
         G = _matrix(3, len(table) // k, 32 + k)
         _check("max_pool_grad", B.to_list(B.max_pool_grad(B.array(G), Arg, TB)),
                P.max_pool_grad(G, Arg_p, TP), 1e-4, 1e-4)
+
+
+def recurrent(B, P, same):
+    """What recurrent layers add: a gradient's squared length (for clipping), rows stacked and split."""
+    X, Y = _matrix(7, 13, 40), _matrix(5, 13, 41)
+    acc_b, acc_p = B.accumulator(), P.accumulator()
+    B.sum_squares(B.array(X), acc_b)
+    P.sum_squares(X, acc_p)
+    _check("sum_squares", [B.read(acc_b)], [P.read(acc_p)], 1e-4, 1e-4)
+    stacked = B.stack_rows([B.array(X), B.array(Y)])
+    _check("stack_rows", B.to_list(stacked), P.stack_rows([X, Y]), 1e-4, 1e-4)
+    _check("split_rows", [B.to_list(M) for M in B.split_rows(B.array(X + X), 2)],
+           P.split_rows(X + X, 2), 1e-4, 1e-4)
 
 
 def training(B, P, same):

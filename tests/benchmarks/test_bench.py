@@ -84,3 +84,9 @@ def test_conv_step(bench_case, case):
 def test_epoch_cnn(bench_case, case):
     """One epoch of the digits CNN (conv 8 → pool → conv 16 → pool → 10) on 640 digits."""
     bench_case(case)
+
+
+@pytest.mark.bench_group("epoch_lstm")
+def test_epoch_lstm(bench_case, case):
+    """One epoch of a 256-unit character LSTM (truncated BPTT, Adam, clipping)."""
+    bench_case(case)

@@ -60,6 +60,9 @@ QUICK_PYTHON_MAX = {"matmul": 128, "matmul_nt": 256, "matmul_tn": 256, "matmul_n
 FIT_EPOCHS = 1
 
 DIGITS_ROWS = 1600
+#: Characters of ``datasets.package_docstrings()`` in one epoch of the LSTM case (4 chunks of 25:
+#: about 5 s of pure Python at 256 hidden units on a 2.3 GHz Xeon).
+LSTM_CHARS = 100
 
 #: group key -> (title, x label, which references run, kind of work)
 GROUPS = {
@@ -78,6 +81,8 @@ GROUPS = {
                      ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tutorial"), "samples"),
     "fit_demo": ("fit: the demo's 256→64→10, momentum lr 0.05, {} of 10 epochs "
                  "(4649 digits, validation on all 4649 test digits)", "", ("ref-numpy", "ref-numpy-1t"), "samples"),
+    "epoch_lstm": ("epoch: character LSTM, one-hot → 256 hidden → softmax, {} characters of the package's "
+                   "docstrings, BPTT 25, Adam, clip 5".format(LSTM_CHARS), "", (), "samples"),
 }
 SWEEPS = ("matmul", "matmul_nt", "matmul_tn", "matmul_nn", "dense_step")
 
@@ -570,6 +575,35 @@ def _fit_setup(case, impl):
     return Prepared(run, check, info)
 
 
+def _lstm_epoch_setup(case, impl):
+    """One epoch of a character LSTM (256 hidden units) on the first LSTM_CHARS characters of
+    the package's docstrings, the vocabulary from the whole text; checked: the loss went down."""
+    from ..layers import Dense
+    from ..recurrent import LSTM
+    from ..sequence import SequenceNetwork
+    whole = datasets.package_docstrings()
+    vocab = datasets.Vocabulary(whole)
+    X, y = datasets.next_symbol_task(vocab.encode(whole[:LSTM_CHARS + 1]))
+    net = SequenceNetwork([LSTM(len(vocab), 256), Dense(256, len(vocab), "softmax")], seed=0, backend=impl)
+    before = net.evaluate(X, y)["loss"]
+    losses = []
+
+    def run():
+        history = net.fit(X, y, epochs=1, bptt=25, optimizer=optimizer, clip_norm=5, verbose=0)
+        losses.append(history["loss"][-1])          # fit read it back: the device is done
+        return losses
+
+    from ..optim import Adam
+    optimizer = Adam(lr=0.01)
+
+    def check(result):
+        assert len(result) >= 1 and math.isfinite(result[-1])
+        after = net.evaluate(X, y)["loss"]
+        assert after < before, "{} LSTM epoch: loss {:.3f} before, {:.3f} after".format(case.impl, before, after)
+
+    return Prepared(run, check, {"samples": LSTM_CHARS})
+
+
 _SETUPS = {
     "matmul": _product_setup("matmul"),
     "matmul_nt": _product_setup("matmul_nt"),
@@ -579,6 +613,7 @@ _SETUPS = {
     "epoch_digits": _epoch_setup("digits"),
     "epoch_boston": _epoch_setup("boston"),
     "fit_demo": _fit_setup,
+    "epoch_lstm": _lstm_epoch_setup,
     "conv_step": lambda case, impl: Prepared(**conv_cases.SETUPS["conv_step"](case, impl)),
     "epoch_cnn": lambda case, impl: Prepared(**conv_cases.SETUPS["epoch_cnn"](case, impl, _digits, _one_hot)),
 }

@@ -15,6 +15,10 @@ module             public names
                    ``minibatches``
 ``csvfile``        ``load_csv`` (your own data, from a CSV file)
 ``dataset``        ``Dataset`` (what every loader returns)
+``text``           ``zen_of_python``, ``Vocabulary``, ``chunks``,
+                   ``next_symbol_task``, ``package_docstrings``
+``sequences``      ``binary_addition``, ``parity``, ``delayed_echo``,
+                   ``bits_to_int``
 =================  ======================================================
 
 >>> from tinynet import datasets
@@ -31,6 +35,8 @@ from .dataset import Dataset
 from .generators import (bumps, circles, sine, steps, two_moons, two_spirals,
                          xor)
 from .preprocessing import Standardizer, minibatches, one_hot, train_test_split
+from .sequences import binary_addition, bits_to_int, delayed_echo, parity
+from .text import Vocabulary, chunks, next_symbol_task, package_docstrings, zen_of_python
 
 __all__ = [
     "Dataset", "DATASETS", "load", "load_csv",
@@ -38,6 +44,8 @@ __all__ = [
     "load_breast_cancer",
     "xor", "two_spirals", "two_moons", "circles", "sine", "steps", "bumps",
     "train_test_split", "Standardizer", "one_hot", "minibatches",
+    "zen_of_python", "Vocabulary", "chunks", "next_symbol_task", "package_docstrings",
+    "binary_addition", "parity", "delayed_echo", "bits_to_int",
 ]
 
 # Name -> loader for every bundled data set.
