@@ -27,7 +27,7 @@ from numbers import Real
 
 from .errors import ConfigError, DataError, DataTypeError, ShapeError
 
-__all__ = ["check_inputs", "check_targets", "check_outputs", "check_layers"]
+__all__ = ["check_inputs", "check_targets", "check_outputs", "check_loss_value", "check_layers"]
 
 _ROW_TYPES = (list, tuple)
 _NOT_ROWS = (str, bytes, bytearray, dict, set, frozenset)
@@ -217,6 +217,14 @@ def check_outputs(rows, what="the network's outputs"):
             raise DataError("{} for sample {} are {}: the inputs are too large for this network's "
                             "weights (scale them, e.g. with a Standardizer)".format(what, i, _show(row)))
     return rows
+
+
+def check_loss_value(loss, what="the loss"):
+    """Raise DataError if a loss computed from checked data is NaN or infinite."""
+    if not math.isfinite(loss):
+        raise DataError("{} on these data is {}: the targets or the network's outputs are too large "
+                        "for a float (scale them, e.g. with a Standardizer)".format(what, loss))
+    return loss
 
 
 def check_layers(layers):

@@ -20,7 +20,7 @@ import random
 
 from . import losses
 from .backend import resolve
-from .checks import check_inputs, check_layers, check_outputs, check_targets
+from .checks import check_inputs, check_layers, check_loss_value, check_outputs, check_targets
 from .errors import ConfigError, ShapeError
 from .layers import Dense
 from .options import check_seed, check_size
@@ -152,7 +152,9 @@ class Network:
                 layer.counter = counter
         B = self.backend
         grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.dense_layers]
-        return B.read(acc) / len(rows), grads
+        for dW, db in grads:
+            check_outputs(dW + [db], "the gradients")
+        return check_loss_value(B.read(acc) / len(rows)), grads
 
     def train_step(self, X, T, optimizer, loss_acc, correct_acc=None):
         """One step of gradient descent on a backend batch: forward, backward, update."""
@@ -202,7 +204,10 @@ class Network:
         {'loss', 'mse', 'rmse'} for regression, on (X, y)."""
         rows, _ = self._inputs(X)
         T = self.backend.array(self._targets(y, len(rows)))
-        return self._evaluate_arrays(self.backend.array(rows), T, len(rows))
+        result = self._evaluate_arrays(self.backend.array(rows), T, len(rows))
+        for key, value in result.items():
+            check_loss_value(value, "the " + key)
+        return result
 
     def _evaluate_arrays(self, Xd, Td, n):
         B = self.backend

@@ -71,3 +71,9 @@ def test_epoch_boston(bench_case, case):
 def test_fit_demo(bench_case, case):
     """The README demo's fit, reduced to FIT_EPOCHS epochs."""
     bench_case(case)
+
+
+@pytest.mark.bench_group("fit_checks")
+def test_fit_checks(bench_case, case):
+    """What fit does before its first step: check (X, y), convert, move to the backend."""
+    bench_case(case)

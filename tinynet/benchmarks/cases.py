@@ -78,6 +78,8 @@ GROUPS = {
                      ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tutorial"), "samples"),
     "fit_demo": ("fit: README demo 256→64→10, momentum lr 0.05, {} of 10 epochs "
                  "(4649 digits + validation)", "", ("ref-numpy", "ref-numpy-1t"), "samples"),
+    "fit_checks": ("before fit: check 4649 digits (256 inputs) and their labels, convert, "
+                   "move to the backend", "", (), "samples"),
 }
 SWEEPS = ("matmul", "matmul_nt", "matmul_tn", "matmul_nn", "dense_step")
 
@@ -558,6 +560,28 @@ def _fit_setup(case, impl):
     return Prepared(run, check, info)
 
 
+def _checks_setup(case, impl):
+    """What ``fit`` does with (X, y) before its first step: the checks of
+    ``tinynet.checks`` and the conversion to the backend's arrays."""
+    from ..layers import Dense
+    from ..network import Network
+    X, y, _, _ = _digits()
+    net = Network([Dense(256, 64, "sigmoid"), Dense(64, 10, "softmax")], loss="cross_entropy",
+                  seed=0, backend=impl)
+
+    def run():
+        rows, _ = net._inputs(X)
+        Xd = impl.array(rows)
+        Td = impl.array(net._targets(y, len(rows)))
+        return impl.shape(Xd), impl.shape(Td), impl.to_list(impl.take_rows(Td, [len(rows) - 1]))
+
+    def check(result):
+        assert result[:2] == ((len(X), 256), (len(X), 10)), result
+        assert result[2] == [[1.0 if k == y[-1] else 0.0 for k in range(10)]], result[2]
+
+    return Prepared(run, check, {"samples": len(X), "flops": 0})
+
+
 _SETUPS = {
     "matmul": _product_setup("matmul"),
     "matmul_nt": _product_setup("matmul_nt"),
@@ -567,4 +591,5 @@ _SETUPS = {
     "epoch_digits": _epoch_setup("digits"),
     "epoch_boston": _epoch_setup("boston"),
     "fit_demo": _fit_setup,
+    "fit_checks": _checks_setup,
 }
