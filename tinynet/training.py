@@ -145,7 +145,7 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
                     history.stopped_because = "no better validation loss for {} epochs; kept epoch {}".format(
                         early_stopping, best[2])
                     break
-        watch.after_training(Xd, Td, order, batch_size, good_weights)
+        watch.after_training(Xd, Td, order, batch_size)
     except BackendError as error:                # a device that failed: say where, keep what we have
         net.history = history
         done = history.epochs
