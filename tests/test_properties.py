@@ -83,8 +83,8 @@ NASTY = st.one_of(
     st.floats(), st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 1e308, 5e-324, 1.0]),
     st.text(max_size=5), st.sampled_from(["Dense", "Dropout", "tinynet-network", "softmax", "xavier", "bogus"]),
     st.lists(st.integers(-2, 2), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
-    st.just(DEEP), st.just({"type": "Dense"}), st.just([[1.0]]),
-)
+    st.just(DEEP), st.builds(lambda: {"type": "Dense"}), st.builds(lambda: [[1.0]]),   # fresh objects:
+)                                                                                    # they get changed
 
 
 def _paths(value, prefix=()):
@@ -176,7 +176,8 @@ def test_oversized_and_endless_model_files(tmp_path):
 FINITE = st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.integers(-100, 100))
 NUMBER = st.one_of(FINITE, FINITE, FINITE, st.booleans(), st.floats(),
                    st.integers(min_value=10 ** 300, max_value=10 ** 400), st.sampled_from([1e308, -1e308, 1e200]))
-NOT_NUMBER = st.one_of(st.none(), st.text(max_size=3), st.just([1.0]), st.just({1: 2}), st.just({0.5}),
+NOT_NUMBER = st.one_of(st.none(), st.text(max_size=3), st.builds(lambda: [1.0]), st.builds(lambda: {1: 2}),
+                       st.builds(lambda: {0.5}),
                        st.just(DEEP), st.just(b"1"), st.just(1j))
 
 

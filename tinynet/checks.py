@@ -210,12 +210,12 @@ def _check_class_row(row, n_out, loss, where):
                         "or give class labels 0…{})".format(where, math.fsum(row), n_out - 1))
 
 
-def check_outputs(rows, what="the network's outputs"):
-    """Raise DataError if an output is NaN or infinite (an input too large for the weights)."""
+def check_outputs(rows, what="the network's outputs for sample {}"):
+    """Raise DataError if an entry is NaN or infinite (inputs too large for the weights)."""
     for i, row in enumerate(rows):
         if not _finite_row(row):
-            raise DataError("{} for sample {} are {}: the inputs are too large for this network's "
-                            "weights (scale them, e.g. with a Standardizer)".format(what, i, _show(row)))
+            raise DataError("{} are {}: the inputs or targets are too large for this network's "
+                            "weights (scale them, e.g. with a Standardizer)".format(what.format(i), _show(row)))
     return rows
 
 

@@ -153,7 +153,7 @@ class Network:
         B = self.backend
         grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.dense_layers]
         for dW, db in grads:
-            check_outputs(dW + [db], "the gradients")
+            check_outputs(dW + [db], "the gradients (row {})")
         return check_loss_value(B.read(acc) / len(rows)), grads
 
     def train_step(self, X, T, optimizer, loss_acc, correct_acc=None):
