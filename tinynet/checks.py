@@ -129,7 +129,7 @@ def check_inputs(X, n_in, layer_name, what="X"):
 
 
 def check_targets(y, n_rows, n_out, classification, what="y", loss=None):
-    """Return targets as rows of n_out floats (labels become one-hot rows).
+    """Return targets as rows of n_out floats (labels become one-hot rows, as tuples).
 
     ``loss`` "cross_entropy" asks for probability rows (entries in [0, 1]
     summing to 1); "logistic" for entries in [0, 1] (labels 0 or 1 for one
@@ -188,13 +188,10 @@ def _one_hot_rows(y, n_classes, what):
         i = next(i for i, t in enumerate(labels) if not 0 <= t < n_classes)
         raise DataError("{}[{}] is {}: labels must be in 0…{} for {} output units".format(
             what, i, labels[i], n_classes - 1, n_classes))
-    zeros = [0.0] * n_classes
-    rows = []
-    for label in labels:
-        row = zeros[:]
-        row[label] = 1.0
-        rows.append(row)
-    return rows
+    # one shared (immutable) row per class: no new object per sample, so building
+    # the targets of thousands of samples does not set off the garbage collector
+    one_hot = [tuple(1.0 if k == c else 0.0 for k in range(n_classes)) for c in range(n_classes)]
+    return [one_hot[label] for label in labels]
 
 
 def _check_class_row(row, n_out, loss, where):
