@@ -387,7 +387,7 @@ def test_cli_standardize_save_then_load_on_raw_data(tmp_path, capsys):
 
 def test_gradcheck_has_no_false_alarms_on_random_small_networks():
     """Random 1–2 layer networks with weights up to N(0, 20²): backprop is right on all of them
-    (the old per-entry relative error, max(|num| + |bp|, 1e-8) below, flagged 31 of these 120)."""
+    (the old per-entry relative error with the floor max(|num| + |bp|, 1e-8) flagged 31 of these 120)."""
     import random
     python = tinynet.get_backend("python")
     activations = ["sigmoid", "tanh", "linear", "leaky_relu"]
