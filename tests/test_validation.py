@@ -119,9 +119,11 @@ def test_bad_fit_options_fail_before_training(net, options, message):
     (lambda: Dense(2, 4, init="bogus"), "unknown initializer"), (lambda: Dense(2, 4, alpha=math.nan), "alpha"),
     (lambda: Dense(True, 4), "n_in"), (lambda: Dropout(1.0), "Dropout"), (lambda: Dropout("x"), "Dropout"),
     (lambda: Network([]), "at least one layer"), (lambda: Network("abc"), "list of layers"),
-    (lambda: Network([Dense(2, 2), "x"]), r"layers\[1\]"), (lambda: Network([Dense(2, 2)], loss="hinge"), "unknown loss"),
+    (lambda: Network([Dense(2, 2), "x"]), r"layers\[1\]"),
+    (lambda: Network([Dense(2, 2)], loss="hinge"), "unknown loss"),
     (lambda: Network([Dense(2, 2)], seed=math.nan), "seed"), (lambda: Network([Dense(2, 2)], seed=[1]), "seed"),
-    (lambda: Dense(100000, 100000), "budget"), (lambda: Network([Dense(2, 4000), Dense(4000, 3000), Dense(3000, 3000)]), "budget"),
+    (lambda: Dense(100000, 100000), "budget"),
+    (lambda: Network([Dense(2, 4000), Dense(4000, 3000), Dense(3000, 3000)]), "budget"),
 ])
 def test_bad_configuration_is_a_config_error(make, message):
     with pytest.raises(ConfigError, match=message):
