@@ -35,6 +35,10 @@ class Network:
     the same seed gives the same network and the same training run.
     ``backend`` is a name ("python", "opencl"), a backend object, or None for
     the current default (``tinynet.use``).
+
+    ``preprocess``: None, or a fitted ``datasets.Standardizer`` that ``fit``,
+    ``predict`` and ``evaluate`` apply to every X; ``class_names``: None, or
+    one name per class. Both are saved with the model (``tinynet.io``).
     """
 
     def __init__(self, layers, loss="squared_error", seed=0, backend=None):
