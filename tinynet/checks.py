@@ -27,7 +27,7 @@ from numbers import Real
 
 from .errors import ConfigError, DataError, DataTypeError, ShapeError
 
-__all__ = ["check_inputs", "check_targets", "check_outputs", "check_layers"]
+__all__ = ["check_inputs", "check_targets", "check_outputs", "check_loss_value", "check_layers"]
 
 _ROW_TYPES = (list, tuple)
 _NOT_ROWS = (str, bytes, bytearray, dict, set, frozenset)
@@ -137,7 +137,7 @@ def check_inputs(X, n_in, layer_name, what="X"):
 
 
 def check_targets(y, n_rows, n_out, classification, what="y", loss=None):
-    """Return targets as rows of n_out floats (labels become one-hot rows).
+    """Return targets as rows of n_out floats (labels become one-hot rows, as tuples).
 
     ``loss`` "cross_entropy" asks for probability rows (entries in [0, 1]
     summing to 1); "logistic" for entries in [0, 1] (labels 0 or 1 for one
@@ -197,13 +197,10 @@ def _one_hot_rows(y, n_classes, what):
         i = next(i for i, t in enumerate(labels) if not 0 <= t < n_classes)
         raise DataError("{}[{}] is {}: labels must be in 0…{} for {} output units".format(
             what, i, labels[i], n_classes - 1, n_classes))
-    zeros = [0.0] * n_classes
-    rows = []
-    for label in labels:
-        row = zeros[:]
-        row[label] = 1.0
-        rows.append(row)
-    return rows
+    # one shared (immutable) row per class: no new object per sample, so building
+    # the targets of thousands of samples does not set off the garbage collector
+    one_hot = [tuple(1.0 if k == c else 0.0 for k in range(n_classes)) for c in range(n_classes)]
+    return [one_hot[label] for label in labels]
 
 
 def _check_class_row(row, n_out, loss, where):
@@ -219,13 +216,21 @@ def _check_class_row(row, n_out, loss, where):
                         "or give class labels 0…{})".format(where, math.fsum(row), n_out - 1))
 
 
-def check_outputs(rows, what="the network's outputs"):
-    """Raise DataError if an output is NaN or infinite (an input too large for the weights)."""
+def check_outputs(rows, what="the network's outputs for sample {}"):
+    """Raise DataError if an entry is NaN or infinite (inputs too large for the weights)."""
     for i, row in enumerate(rows):
         if not _finite_row(row):
-            raise DataError("{} for sample {} are {}: the inputs are too large for this network's "
-                            "weights (scale them, e.g. with a Standardizer)".format(what, i, _show(row)))
+            raise DataError("{} are {}: the inputs or targets are too large for this network's "
+                            "weights (scale them, e.g. with a Standardizer)".format(what.format(i), _show(row)))
     return rows
+
+
+def check_loss_value(loss, what="the loss"):
+    """Raise DataError if a loss computed from checked data is NaN or infinite."""
+    if not math.isfinite(loss):
+        raise DataError("{} on these data is {}: the targets or the network's outputs are too large "
+                        "for a float (scale them, e.g. with a Standardizer)".format(what, loss))
+    return loss
 
 
 def check_layers(layers):

@@ -9,20 +9,24 @@ magnitude, then becomes infinite, then NaN. ``fit`` watches for that:
 2. After every epoch it reads the mean training loss E (summed over the
    epoch's batches, each before its step) and the validation loss:
 
-   * E or the validation loss NaN or infinite: the weights from before the
-     epoch are put back and ``TrainingDiverged`` is raised. Always.
+   * E or the validation loss NaN or infinite: the last good weights are
+     put back and ``TrainingDiverged`` is raised. Always.
    * E > ``growth`` · max(E0, 1) (``growth`` is 10⁴ by default): the loss
      grew by orders of magnitude though it is still finite. With
-     ``on_divergence="stop"`` (the default) the weights from before the epoch
-     are put back and ``TrainingDiverged`` is raised; with ``"warn"`` a
+     ``on_divergence="stop"`` (the default) the last good weights are put
+     back and ``TrainingDiverged`` is raised; with ``"warn"`` a
      ``DivergenceWarning`` is given once and training goes on.
 
 3. After the last step (the epoch losses are computed before each step, so
    the very last update is not in any of them) it computes the loss of the
    last mini-batch again with the final weights and checks that every weight
    is finite, with the same rules. A NaN or infinite weight never survives
-   ``fit``: the weights from before the last epoch are put back and
-   ``TrainingDiverged`` is raised.
+   ``fit``.
+
+The last good weights are those at the start of the last epoch that passed
+(the starting weights if none has): an epoch's loss is computed with the
+weights at its start and after each of its steps but the last, so the
+weights at the start of a failing epoch are not known to be good.
 
 The reference and final checks each cost one forward pass of one mini-batch.
 """
@@ -60,6 +64,7 @@ class DivergenceWatch:
         self.on_divergence, self.growth = on_divergence, growth
         self.reference = None
         self.warned = False
+        self.verified = None               # (epoch, weights at its start) of the last epoch that passed
 
     # === The checks ========================================================
 
@@ -67,17 +72,27 @@ class DivergenceWatch:
         """E0: the first mini-batch's mean loss with the starting weights."""
         self.reference = self._batch_loss(Xd, Td, order[:batch_size])
 
-    def after_epoch(self, epoch, values, good_weights):
-        """Check the epoch's training (and validation) loss; may raise."""
-        self._judge(values["loss"], values.get("val_loss"), "in epoch {}".format(epoch), good_weights)
+    def after_epoch(self, epoch, values, start_weights):
+        """Check the epoch's training (and validation) loss; may raise.
 
-    def after_training(self, Xd, Td, order, batch_size, good_weights):
+        ``start_weights`` (the weights at the start of the epoch) become the
+        ones to go back to once this epoch has passed: its first batch's loss
+        was computed with them. The weights after an epoch's last step are
+        not in its loss, so a failing epoch goes back to the start of the
+        last epoch that passed (or to the starting weights).
+        """
+        if self.verified is None:
+            self.verified = (epoch, start_weights)
+        self._judge(values["loss"], values.get("val_loss"), "in epoch {}".format(epoch))
+        self.verified = (epoch, start_weights)
+
+    def after_training(self, Xd, Td, order, batch_size):
         """Check the weights and the loss after the very last step; may raise."""
         last_start = (len(order) - 1) // batch_size * batch_size
         loss = self._batch_loss(Xd, Td, order[last_start:])
         if not weights_finite(self.net):
             loss = math.nan
-        self._judge(loss, None, "after the last step", good_weights)
+        self._judge(loss, None, "after the last step")
 
     # === Helpers ============================================================
 
@@ -93,26 +108,27 @@ class DivergenceWatch:
     def _limit(self):
         return self.growth * max(self.reference, 1.0)
 
-    def _judge(self, loss, val_loss, when, good_weights):
+    def _judge(self, loss, val_loss, when):
         if not math.isfinite(loss) or (val_loss is not None and not math.isfinite(val_loss)):
             what = "training loss became {}".format(loss) if not math.isfinite(loss) else \
                 "validation loss became {}".format(val_loss)
-            self._stop("the {} {}".format(what, when), good_weights)
+            self._stop("the {} {}".format(what, when))
         if self.reference is not None and loss > self._limit():
             message = "the training loss grew from {:.4g} to {:.4g} {} (more than {:g} times)".format(
                 self.reference, loss, when, self.growth)
             if self.on_divergence == "stop":
-                self._stop(message, good_weights)
+                self._stop(message)
             elif not self.warned:
                 self.warned = True
                 warnings.warn(message + ": the steps are too large; training goes on as "
                               "on_divergence='warn' asks", DivergenceWarning, stacklevel=4)
 
-    def _stop(self, message, good_weights):
-        self.net.restore(good_weights)
+    def _stop(self, message):
+        epoch, weights = self.verified
+        self.net.restore(weights)
         self.history.stopped_because = "diverged"
         self.net.history = self.history
         raise TrainingDiverged(
             "{}: the steps are too large. Try a lower learning rate (lr={:g} now), standardised "
-            "inputs, or a smaller initialisation. The weights from before that epoch were "
-            "kept.".format(message, self.lr), self.history)
+            "inputs, or a smaller initialisation. The weights from the start of epoch {} were "
+            "put back.".format(message, self.lr, epoch), self.history)

@@ -265,7 +265,14 @@ class Dense(Layer):
         The values go into the layer's own W and b (``assign``), so whatever
         holds them (an optimiser, a device backend's captured step) sees them.
         """
-        if len(W) != self.n_out or any(len(row) != self.n_in for row in W) or len(b) != self.n_out:
+        from .checks import check_inputs
+        try:                                    # numbers, finite, n_in per row of W, n_out in b
+            W, _ = check_inputs(W, self.n_in, self.name, "W")
+            b = check_inputs([b], self.n_out, self.name, "b")[0][0]
+            wrong = len(W) != self.n_out
+        except ShapeError:
+            wrong = True
+        if wrong:
             raise ShapeError("{}: weights must be {}×{} and {} biases".format(
                 self.name, self.n_out, self.n_in, self.n_out))
         if self.W is None:

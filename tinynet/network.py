@@ -20,7 +20,7 @@ import random
 
 from . import losses
 from .backend import resolve
-from .checks import check_inputs, check_layers, check_outputs, check_targets
+from .checks import check_inputs, check_layers, check_loss_value, check_outputs, check_targets
 from .errors import ConfigError, ShapeError
 from .conv import ImageLayer
 from .layers import Dense
@@ -36,6 +36,10 @@ class Network:
     the same seed gives the same network and the same training run.
     ``backend`` is a name ("python", "opencl"), a backend object, or None for
     the current default (``tinynet.use``).
+
+    ``preprocess``: None, or a fitted ``datasets.Standardizer`` that ``fit``,
+    ``predict`` and ``evaluate`` apply to every X; ``class_names``: None, or
+    one name per class. Both are saved with the model (``tinynet.io``).
     """
 
     def __init__(self, layers, loss="squared_error", seed=0, backend=None):
@@ -173,7 +177,9 @@ class Network:
                 layer.counter = counter
         B = self.backend
         grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.weighted_layers]
-        return B.read(acc) / len(rows), grads
+        for dW, db in grads:
+            check_outputs(dW + [db], "the gradients (row {})")
+        return check_loss_value(B.read(acc) / len(rows)), grads
 
     def train_step(self, X, T, optimizer, loss_sum=None, correct_sum=None):
         """One step of gradient descent on a backend batch (X, T): forward, backward, update.
@@ -231,7 +237,10 @@ class Network:
         {'loss', 'mse', 'rmse'} for regression, on (X, y)."""
         rows, _ = self._inputs(X)
         T = self.backend.array(self._targets(y, len(rows)))
-        return self._evaluate_arrays(self.backend.array(rows), T, len(rows))
+        result = self._evaluate_arrays(self.backend.array(rows), T, len(rows))
+        for key, value in result.items():
+            check_loss_value(value, "the " + key)
+        return result
 
     def _evaluate_arrays(self, Xd, Td, n):
         B = self.backend

@@ -119,7 +119,7 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=None, l2=0.0, l
             progress.epoch(epoch, values)
             if stopping.stop(net, history, epoch, values):
                 break
-        watch.after_training(data.X, data.T, run.order, batch_size, run.weights_before)
+        watch.after_training(data.X, data.T, run.order, batch_size)
     progress.done(history)
     net.history = history
     return history

@@ -90,3 +90,9 @@ def test_epoch_cnn(bench_case, case):
 def test_epoch_lstm(bench_case, case):
     """One epoch of a 256-unit character LSTM (truncated BPTT, Adam, clipping)."""
     bench_case(case)
+
+
+@pytest.mark.bench_group("fit_checks")
+def test_fit_checks(bench_case, case):
+    """What fit does before its first step: check (X, y), convert, move to the backend."""
+    bench_case(case)

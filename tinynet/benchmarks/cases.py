@@ -83,6 +83,8 @@ GROUPS = {
                  "(4649 digits, validation on all 4649 test digits)", "", ("ref-numpy", "ref-numpy-1t"), "samples"),
     "epoch_lstm": ("epoch: character LSTM, one-hot → 256 hidden → softmax, {} characters of the package's "
                    "docstrings, BPTT 25, Adam, clip 5".format(LSTM_CHARS), "", (), "samples"),
+    "fit_checks": ("before fit: check 4649 digits (256 inputs) and their labels, convert, "
+                   "move to the backend", "", (), "samples"),
 }
 SWEEPS = ("matmul", "matmul_nt", "matmul_tn", "matmul_nn", "dense_step")
 
@@ -604,6 +606,28 @@ def _lstm_epoch_setup(case, impl):
     return Prepared(run, check, {"samples": LSTM_CHARS})
 
 
+def _checks_setup(case, impl):
+    """What ``fit`` does with (X, y) before its first step: the checks of
+    ``tinynet.checks`` and the conversion to the backend's arrays."""
+    from ..layers import Dense
+    from ..network import Network
+    X, y, _, _ = _digits()
+    net = Network([Dense(256, 64, "sigmoid"), Dense(64, 10, "softmax")], loss="cross_entropy",
+                  seed=0, backend=impl)
+
+    def run():
+        rows, _ = net._inputs(X)
+        Xd = impl.array(rows)
+        Td = impl.array(net._targets(y, len(rows)))
+        return impl.shape(Xd), impl.shape(Td), impl.to_list(impl.take_rows(Td, [len(rows) - 1]))
+
+    def check(result):
+        assert result[:2] == ((len(X), 256), (len(X), 10)), result
+        assert result[2] == [[1.0 if k == y[-1] else 0.0 for k in range(10)]], result[2]
+
+    return Prepared(run, check, {"samples": len(X), "flops": 0})
+
+
 _SETUPS = {
     "matmul": _product_setup("matmul"),
     "matmul_nt": _product_setup("matmul_nt"),
@@ -616,4 +640,5 @@ _SETUPS = {
     "epoch_lstm": _lstm_epoch_setup,
     "conv_step": lambda case, impl: Prepared(**conv_cases.SETUPS["conv_step"](case, impl)),
     "epoch_cnn": lambda case, impl: Prepared(**conv_cases.SETUPS["epoch_cnn"](case, impl, _digits, _one_hot)),
+    "fit_checks": _checks_setup,
 }
