@@ -76,6 +76,7 @@ from .context import choose_device, device_summary, load_pyopencl
 from .failures import DeviceFailures
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
 from .steps import OptimiserSteps
+from .unsupervised import UnsupervisedOps
 
 #: the array.array type code of a 32-bit int (the kernels' row numbers)
 _INT32 = "i" if array("i").itemsize == 4 else "l"
@@ -156,7 +157,7 @@ class CLMatrix:
         return "<CLMatrix {}x{}>".format(*self.shape)
 
 
-class OpenCLBackend(OptimiserSteps, DeviceFailures, Backend):
+class OpenCLBackend(OptimiserSteps, UnsupervisedOps, DeviceFailures, Backend):
     """tinynet's matrix operations as OpenCL kernels on one device.
 
     ``device``: "P:D" (platform and device index), "P", or part of a device

@@ -31,7 +31,7 @@ blocks so that a classroom-sized product still has thousands of work-items.
 
 The families, one module each: ``shared`` (types, helpers, activation
 numbers), ``products``, ``elementwise``, ``losses``, ``optimisers``,
-``randomness`` and ``output_step``; ``SOURCE`` joins them in the order the
+``randomness``, ``output_step`` and ``unsupervised``; ``SOURCE`` joins them in the order the
 OpenCL C needs (each helper before its first use).
 """
 
@@ -42,9 +42,10 @@ from .output_step import OUTPUT_STEP
 from .products import DENSE_FORWARD, DENSE_SOFTMAX, PRODUCTS
 from .randomness import RANDOM
 from .shared import ACTIVATION_KINDS, PREAMBLE
+from .unsupervised import SPARSITY
 
 __all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS", "STEP_SLOTS"]
 
 SOURCE = (PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS
           + OPTIMISERS + MULTI_STEPS + DENSE_GRADS_STEP + DENSE_GRADS_STEP_T + OUTPUT_STEP
-          + RANDOM)
+          + RANDOM + SPARSITY)

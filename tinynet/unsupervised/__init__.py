@@ -1,0 +1,15 @@
+"""Learning without labels: autoencoders, sparse codes, RBMs and deep belief nets.
+
+========================  ====================================================
+``Autoencoder``           n_in → n_code → n_in, trained on X → X (tied weights,
+                          sparsity, denoising as options)
+``StackedAutoencoder``    autoencoders trained greedily, layer by layer
+``Sparsity``              the sparsity penalty on a code (KL to ρ, or L1)
+``TiedDense``             a decoder with its encoder's weights transposed
+========================  ====================================================
+"""
+
+from .autoencoder import Autoencoder, StackedAutoencoder, unrolled_network
+from .layers import Sparsity, TiedDense
+
+__all__ = ["Autoencoder", "StackedAutoencoder", "Sparsity", "TiedDense", "unrolled_network"]
