@@ -6,10 +6,13 @@
 ``StackedAutoencoder``    autoencoders trained greedily, layer by layer
 ``Sparsity``              the sparsity penalty on a code (KL to ρ, or L1)
 ``TiedDense``             a decoder with its encoder's weights transposed
+``RBM``                   a Bernoulli–Bernoulli restricted Boltzmann machine,
+                          trained by CD-k or persistent CD
 ========================  ====================================================
 """
 
 from .autoencoder import Autoencoder, StackedAutoencoder, unrolled_network
 from .layers import Sparsity, TiedDense
+from .rbm import RBM
 
-__all__ = ["Autoencoder", "StackedAutoencoder", "Sparsity", "TiedDense", "unrolled_network"]
+__all__ = ["Autoencoder", "StackedAutoencoder", "Sparsity", "TiedDense", "RBM", "unrolled_network"]
