@@ -22,10 +22,12 @@ from .errors import ModelFileError
 from .layers import Dense, Dropout
 from .losses import LOSSES
 
-__all__ = ["save", "load", "to_dict", "from_dict", "FORMAT", "VERSION"]
+__all__ = ["save", "load", "write_json", "to_dict", "from_dict", "FORMAT", "VERSION"]
 
 FORMAT = "tinynet-network"
 VERSION = 1
+#: The other models' files, read by tinynet.unsupervised.files.
+OTHER_FORMATS = ("tinynet-autoencoder", "tinynet-stacked-autoencoder", "tinynet-rbm", "tinynet-dbn")
 
 
 def to_dict(net):
@@ -42,7 +44,12 @@ def to_dict(net):
 
 def save(net, path):
     """Write ``net`` to ``path`` as JSON, atomically (temporary file + rename)."""
-    text = json.dumps(to_dict(net), allow_nan=False)
+    write_json(to_dict(net), path)
+
+
+def write_json(data, path):
+    """Write JSON-ready ``data`` to ``path``, atomically (temporary file + rename)."""
+    text = json.dumps(data, allow_nan=False)
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".tinynet-", suffix=".tmp", dir=folder)
     try:
@@ -77,6 +84,9 @@ def from_dict(data, backend=None, source="model"):
     def fail(message):
         raise ModelFileError("{}: {}".format(source, message))
 
+    if isinstance(data, dict) and data.get("format") in OTHER_FORMATS:   # autoencoders, RBMs, DBNs
+        from .unsupervised.files import from_dict as other_from_dict
+        return other_from_dict(data, backend, source)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fail("not a tinynet model file (expected \"format\": \"{}\")".format(FORMAT))
     if data.get("version") != VERSION:

@@ -8,11 +8,14 @@
 ``TiedDense``             a decoder with its encoder's weights transposed
 ``RBM``                   a Bernoulli–Bernoulli restricted Boltzmann machine,
                           trained by CD-k or persistent CD
+``DBN``                   RBMs stacked greedily; ``to_network`` unrolls them
+                          into a Network to fine-tune with ``fit``
 ========================  ====================================================
 """
 
 from .autoencoder import Autoencoder, StackedAutoencoder, unrolled_network
 from .layers import Sparsity, TiedDense
+from .dbn import DBN
 from .rbm import RBM
 
-__all__ = ["Autoencoder", "StackedAutoencoder", "Sparsity", "TiedDense", "RBM", "unrolled_network"]
+__all__ = ["Autoencoder", "StackedAutoencoder", "Sparsity", "TiedDense", "RBM", "DBN", "unrolled_network"]

@@ -288,20 +288,33 @@ class StackedAutoencoder:
     def to_network(self, n_out, activation="softmax", loss="cross_entropy", seed=0, backend=None):
         """The encoders, then a new Dense(last code, n_out) output layer, as a Network."""
         return unrolled_network([ae.encoder for ae in self.autoencoders], n_out, activation, loss,
-                                seed, backend)
+                                seed, backend if backend is not None else self.autoencoders[0].backend)
+
+    def save(self, path):
+        """Write the stack to a JSON file, atomically (see ``tinynet.io``)."""
+        from .files import save
+        save(self, path)
+
+    @classmethod
+    def load(cls, path, backend=None):
+        from .files import load
+        return load(path, backend, expect=cls)
 
 
 def unrolled_network(layers, n_out, activation="softmax", loss="cross_entropy", seed=0, backend=None):
-    """A Network of copies of ``layers`` (Dense, or anything with n_in, n_out,
-    activation and get_weights) and a new output layer Dense(n_last, n_out)."""
+    """A Network of copies of ``layers`` and a new output layer Dense(n_last, n_out).
+
+    Each of ``layers`` is a Dense layer, or anything with n_in, n_out,
+    activation and ``layer_weights()`` giving (W, b) (an RBM: W and its hidden biases).
+    """
     dense = []
     for layer in layers:
-        W, b = layer.get_weights()
+        W, b = layer.layer_weights() if hasattr(layer, "layer_weights") else layer.get_weights()
         copy = Dense(layer.n_in, layer.n_out, layer.activation)
         copy.set_weights(W, b)
         dense.append(copy)
     dense.append(Dense(dense[-1].n_out, n_out, activation))
-    return Network(dense, loss=loss, seed=seed, backend=backend if backend is not None else None)
+    return Network(dense, loss=loss, seed=seed, backend=backend)
 
 
 def _rows(H, width, what):
