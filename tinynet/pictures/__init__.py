@@ -12,6 +12,8 @@ function                     draws
 ``decision_boundary``        a 2-D classifier's regions and the data points
 ``image_grid``               digits or first-layer weights as grey tiles
 ``confusion_matrix_chart``   true class vs predicted class counts
+``filter_tiles``, ``reconstruction_grid``, ``samples_grid``, ``monitor_chart``
+                             autoencoders and RBMs (``unsupervised``)
 ===========================  =============================================
 
 The modules: ``svg`` (the `Svg` picture and element helpers), ``axes``
@@ -28,6 +30,8 @@ from .charts import bar_chart, line_chart
 from .diagram import network_diagram
 from .images import confusion_matrix_chart, image_grid
 from .svg import Svg
+from .unsupervised import filter_tiles, monitor_chart, reconstruction_grid, samples_grid
 
 __all__ = ["Svg", "line_chart", "bar_chart", "network_diagram",
-           "decision_boundary", "image_grid", "confusion_matrix_chart"]
+           "decision_boundary", "image_grid", "confusion_matrix_chart",
+           "filter_tiles", "reconstruction_grid", "samples_grid", "monitor_chart"]
