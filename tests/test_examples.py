@@ -33,6 +33,11 @@ PICTURES = {
     "logistic_vs_hidden": ["logistic.svg", "hidden.svg"],
     "xor": ["boundary.svg", "network.svg", "loss.svg"],
     "compare_backends": [],
+    "autoencoder_digits": ["reconstructions.svg", "filters.svg", "loss.svg", "code_size.svg"],
+    "sparse_features": ["filters_sparse.svg", "filters_plain.svg", "unit_activity.svg", "reconstructions.svg"],
+    "rbm_digits": ["filters.svg", "fantasies.svg", "reconstructions.svg", "reconstruction_error.svg",
+                   "free_energy.svg"],
+    "dbn_pretraining": ["fine_tuning.svg"],
 }
 
 

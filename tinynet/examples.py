@@ -22,7 +22,7 @@ __all__ = ["ORDER", "examples_folder", "list_examples", "run", "example_parser"]
 ORDER = [
     "worked_example", "boston_regression", "digits16", "universal_approximation", "two_layer_numbers",
     "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers", "logistic_vs_hidden", "xor",
-    "compare_backends",
+    "compare_backends", "autoencoder_digits", "sparse_features", "rbm_digits", "dbn_pretraining",
 ]
 
 
