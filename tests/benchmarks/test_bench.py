@@ -71,3 +71,9 @@ def test_epoch_boston(bench_case, case):
 def test_fit_demo(bench_case, case):
     """The README demo's fit, reduced to FIT_EPOCHS epochs."""
     bench_case(case)
+
+
+@pytest.mark.bench_group("rbm_epoch")
+def test_rbm_epoch(bench_case, case):
+    """One epoch of CD-1 for an RBM(256, 100) on 600 digits: the weights stay on the backend."""
+    bench_case(case)
