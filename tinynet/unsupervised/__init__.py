@@ -13,9 +13,10 @@
 ========================  ====================================================
 """
 
-from .autoencoder import Autoencoder, StackedAutoencoder, unrolled_network
+from .autoencoder import Autoencoder
 from .layers import Sparsity, TiedDense
 from .dbn import DBN
 from .rbm import RBM
+from .stacked import StackedAutoencoder, unrolled_network
 
 __all__ = ["Autoencoder", "StackedAutoencoder", "Sparsity", "TiedDense", "RBM", "DBN", "unrolled_network"]

@@ -21,9 +21,8 @@ Options (each one change to that network):
   noise comes from the backend's counter-based generator (seed and step
   number), so it is the same on every backend.
 
-``StackedAutoencoder`` trains several, greedily: each on the codes of the one
-before; ``to_network`` unrolls the encoders and an output layer into a
-``Network`` to fine-tune with labels.
+``StackedAutoencoder`` (``tinynet.unsupervised.stacked``) trains several,
+greedily: each on the codes of the one before.
 
 >>> from tinynet.unsupervised import Autoencoder
 >>> ae = Autoencoder(4, 2, seed=0)
@@ -37,13 +36,12 @@ import math
 import random
 
 from .. import losses
-from ..backend import resolve
 from ..errors import DataError
 from ..layers import Dense
 from ..network import Network
 from .layers import Sparsity, TiedDense
 
-__all__ = ["Autoencoder", "StackedAutoencoder", "unrolled_network"]
+__all__ = ["Autoencoder"]
 
 NOISES = ("mask", "gaussian")
 
@@ -250,71 +248,6 @@ class Autoencoder:
     def load(cls, path, backend=None):
         from .files import load
         return load(path, backend, expect=cls)
-
-
-class StackedAutoencoder:
-    """Autoencoders trained greedily, layer by layer: sizes[0] → sizes[1] → … .
-
-    The first learns codes of X, the second codes of those codes, and so on;
-    every option of ``Autoencoder`` (``tied``, ``sparsity``, ``noise``…) applies
-    to each. The decoders past the first use the squared error unless
-    ``loss`` says otherwise (codes are sigmoid outputs, in (0, 1), so the
-    logistic loss works too).
-    """
-
-    def __init__(self, sizes, seed=0, backend=None, **options):
-        if len(sizes) < 2:
-            raise ValueError("StackedAutoencoder needs at least two sizes (inputs and one code)")
-        self.sizes = list(sizes)
-        self.autoencoders = [Autoencoder(n_in, n_code, seed=seed + i, backend=backend, **options)
-                             for i, (n_in, n_code) in enumerate(zip(sizes, sizes[1:]))]
-
-    def __repr__(self):
-        return "StackedAutoencoder({})".format(" → ".join(map(str, self.sizes)))
-
-    def fit(self, X, epochs=10, **options):
-        """Train each autoencoder on the codes of the one before; returns their histories."""
-        histories = []
-        for ae in self.autoencoders:
-            histories.append(ae.fit(X, epochs=epochs, **options))
-            X = ae.encode(X)
-        return histories
-
-    def encode(self, X):
-        for ae in self.autoencoders:
-            X = ae.encode(X)
-        return X
-
-    def to_network(self, n_out, activation="softmax", loss="cross_entropy", seed=0, backend=None):
-        """The encoders, then a new Dense(last code, n_out) output layer, as a Network."""
-        return unrolled_network([ae.encoder for ae in self.autoencoders], n_out, activation, loss,
-                                seed, backend if backend is not None else self.autoencoders[0].backend)
-
-    def save(self, path):
-        """Write the stack to a JSON file, atomically (see ``tinynet.io``)."""
-        from .files import save
-        save(self, path)
-
-    @classmethod
-    def load(cls, path, backend=None):
-        from .files import load
-        return load(path, backend, expect=cls)
-
-
-def unrolled_network(layers, n_out, activation="softmax", loss="cross_entropy", seed=0, backend=None):
-    """A Network of copies of ``layers`` and a new output layer Dense(n_last, n_out).
-
-    Each of ``layers`` is a Dense layer, or anything with n_in, n_out,
-    activation and ``layer_weights()`` giving (W, b) (an RBM: W and its hidden biases).
-    """
-    dense = []
-    for layer in layers:
-        W, b = layer.layer_weights() if hasattr(layer, "layer_weights") else layer.get_weights()
-        copy = Dense(layer.n_in, layer.n_out, layer.activation)
-        copy.set_weights(W, b)
-        dense.append(copy)
-    dense.append(Dense(dense[-1].n_out, n_out, activation))
-    return Network(dense, loss=loss, seed=seed, backend=backend)
 
 
 def _rows(H, width, what):

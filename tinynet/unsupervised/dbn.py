@@ -15,7 +15,7 @@ DBN(6 → 4 → 3)
 Network([Dense(6→4, sigmoid), Dense(4→3, sigmoid), Dense(3→2, softmax)], loss='cross_entropy')
 """
 
-from .autoencoder import unrolled_network
+from .stacked import unrolled_network
 from .rbm import RBM
 
 __all__ = ["DBN"]

@@ -33,7 +33,8 @@ FORMATS = {"tinynet-autoencoder": "Autoencoder", "tinynet-stacked-autoencoder": 
 
 def to_dict(model):
     """The model as JSON-ready data."""
-    from .autoencoder import Autoencoder, StackedAutoencoder
+    from .autoencoder import Autoencoder
+    from .stacked import StackedAutoencoder
     from .dbn import DBN
     from .rbm import RBM
     if isinstance(model, RBM):
@@ -119,7 +120,7 @@ def from_dict(data, backend=None, source="model"):
         if number > 1 and entry["n_in"] != entries[number - 2]["n_code"]:
             fail("autoencoder {} has {} inputs but autoencoder {} makes codes of {}".format(
                 number, entry["n_in"], number - 1, entries[number - 2]["n_code"]))
-    from .autoencoder import StackedAutoencoder
+    from .stacked import StackedAutoencoder
     stack = StackedAutoencoder([entries[0]["n_in"]] + [entry["n_code"] for entry in entries],
                                backend=backend)
     stack.autoencoders = [_build_autoencoder(entry, backend) for entry in entries]
