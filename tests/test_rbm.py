@@ -213,3 +213,22 @@ def test_backends_draw_the_same_samples_and_train_alike(backend, persistent):
                         rbm.sample(start=X[:3], steps=5)))
     rel, abs_ = backend.tolerance
     assert_close(results[1], results[0], 100 * rel, 100 * abs_)
+
+
+def test_training_stays_on_the_device(backend, monkeypatch):
+    """On a device backend the weights never come back to the host while training:
+    per epoch the host reads only the reconstruction error and the free energies
+    (5 numbers), however many batches there are."""
+    if not hasattr(backend, "_wait_read"):
+        pytest.skip("{} keeps its matrices on the host".format(backend.name))
+    reads = []
+    real = backend._wait_read
+
+    def counted(host, buf, what):
+        reads.append(what)
+        return real(host, buf, what)
+
+    monkeypatch.setattr(backend, "_wait_read", counted)
+    rbm = RBM(N_V, 5, seed=0, backend=backend)
+    rbm.fit(DATA * 25, epochs=3, batch_size=10, validation_data=DATA)       # 10 batches an epoch
+    assert len(reads) == 3 * 5, reads
