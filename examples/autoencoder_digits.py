@@ -34,7 +34,7 @@ NAME = "autoencoder_digits"
 
 
 def parse(argv):
-    parser = example_parser(NAME, __doc__, "200 training and 100 test digits, 2 epochs (a fast check)")
+    parser = example_parser(NAME, __doc__, "200 training and 100 test digits, 4 epochs (a fast check)")
     parser.add_argument("--backend", default=None, help="python (default) or opencl")
     parser.add_argument("--epochs", type=int, default=20, help="passes over the training digits (default 20)")
     return parser.parse_args(argv)
@@ -60,8 +60,8 @@ def main(argv=None):
     data = datasets.load_digits16()
     X, X_test = data.X, data.X_test
     epochs, lr, sizes = args.epochs, 0.5 / 256, (16, 32, 64, 128)
-    if args.quick:                       # a bigger step makes up for 2 epochs on 200 digits
-        X, X_test, epochs, lr, sizes = X[:200], X_test[:100], 2, 0.1, (16, 64)
+    if args.quick:                       # a bigger step makes up for 4 epochs on 200 digits
+        X, X_test, epochs, lr, sizes = X[:200], X_test[:100], 4, 0.2, (16, 64)
     print("{} training digits (labels unused), {} test digits; SGD momentum 0.9, lr {:g}, batch 32, "
           "{} epochs".format(len(X), len(X_test), lr, epochs))
 

@@ -35,7 +35,7 @@ NAME = "dbn_pretraining"
 
 
 def parse(argv):
-    parser = example_parser(NAME, __doc__, "200 unlabelled, 100 labelled, 2 seeds, small layers (a fast check)")
+    parser = example_parser(NAME, __doc__, "150 unlabelled, 100 labelled, 2 seeds, small layers (a fast check)")
     parser.add_argument("--backend", default=None, help="python (default) or opencl")
     parser.add_argument("--seeds", type=int, default=5, help="runs with different seeds (default 5)")
     return parser.parse_args(argv)
@@ -53,8 +53,8 @@ def main(argv=None):
     X, y, X_test, y_test = data.X, data.y, data.X_test, data.y_test
     sizes, labelled, pre_epochs, epochs, seeds = [256, 100, 100], 500, 10, 100, args.seeds
     if args.quick:
-        X, y, X_test, y_test = X[:200], y[:200], X_test[:100], y_test[:100]
-        sizes, labelled, pre_epochs, epochs, seeds = [256, 24, 24], 100, 1, 8, 2
+        X, y, X_test, y_test = X[:150], y[:150], X_test[:100], y_test[:100]
+        sizes, labelled, pre_epochs, epochs, seeds = [256, 24, 24], 100, 3, 10, 2
     print("pre-training on {} digits without labels; fine-tuning on {} labelled; {} test digits; "
           "{} seeds".format(len(X), labelled, len(X_test), seeds))
     scores = {"pre-trained DBN": [], "random initialisation": []}
