@@ -116,7 +116,7 @@ def main(argv=None):
     # === Check 2 and the SGD step: let the library take one step ===========
     B = net.backend
     before = net.get_weights()
-    net.train_step(B.array([x]), B.array([t]), SGD(lr=args.lr), B.accumulator())
+    net.train_step(B.array([x]), B.array([t]), SGD(lr=args.lr))
     after = net.get_weights()
     library_deltas = [B.to_list(layer.db)[0] for layer in net.layers]   # dE/db = delta for one sample
     library_grads = [B.to_list(layer.dW) for layer in net.layers]

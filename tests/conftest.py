@@ -7,6 +7,8 @@ run was started with (``TINYNET_BACKEND``, default "python").
 """
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -40,3 +42,12 @@ def _reset_default_backend():
     before = tinynet.backend_name()
     yield
     tinynet.use(before)
+
+
+if sys.platform == "emscripten":
+    def _no_processes(*args, **kwargs):
+        pytest.skip("emscripten does not support processes")
+
+    # Pyodide (CPython in WebAssembly) cannot start processes: a test, or a fixture of any
+    # scope, that tries is skipped with the reason instead of failing.
+    subprocess.Popen = _no_processes

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tinynet import (BackendError, DataError, DataTypeError, Dense, Network, ShapeError, TinynetError,
+from tinynet import (BackendError, ConfigError, DataError, DataTypeError, Dense, Network, ShapeError, TinynetError,
                      get_backend, use)
 
 
@@ -88,5 +88,5 @@ def test_unavailable_backend_says_how_to_get_it(monkeypatch):
 @pytest.mark.parametrize("epochs", [0, -3, 2.5])
 def test_epochs_must_be_a_positive_whole_number(epochs):
     net = Network([Dense(2, 1)], seed=0)
-    with pytest.raises(DataError, match="epochs must be a whole number of at least 1"):
+    with pytest.raises(ConfigError, match="epochs must be a whole number of at least 1"):
         net.fit([[0.0, 1.0]], [0.5], epochs=epochs, verbose=0)

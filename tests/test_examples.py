@@ -25,6 +25,7 @@ PICTURES = {
     "digits16": ["loss_curve.svg", "confusion_matrix.svg", "misclassified.svg", "first_layer_weights.svg"],
     "universal_approximation": ["fits.svg", "hinges.svg"],
     "two_layer_numbers": ["loss.svg"],
+    "computational_graph": ["lecture_J.svg", "lecture_uvw.svg", "gates.svg", "neuron.svg"],
     "zero_init_trap": ["network_zeros.svg", "network_small.svg", "boundary_zeros.svg", "boundary_small.svg"],
     "vanishing_gradients": ["gradients_sigmoid.svg", "gradients_relu.svg", "gradients_compared.svg"],
     "overfitting": ["fits.svg", "history_none.svg", "history_l2.svg", "history_l1.svg", "history_dropout.svg",

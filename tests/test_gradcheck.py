@@ -67,9 +67,9 @@ def test_with_dropout_and_three_layers(precise_backend, loss, output):
 
 def test_gradcheck_catches_a_wrong_gradient(precise_backend):
     net = Network([Dense(3, 4, "sigmoid"), Dense(4, 2, "sigmoid")], seed=0, backend=precise_backend)
-    layer = net.layers[0]
-    original = layer.delta_from_product
-    layer.delta_from_product = lambda delta, W: net.backend.scale(original(delta, W), 1.5)   # a bug
+    layer = net.layers[1]
+    original = layer.delta_below
+    layer.delta_below = lambda delta, below: net.backend.scale(original(delta, below), 1.5)   # a bug
     X, y = data(2, "squared_error")
     result = gradcheck(net, X, y)
     assert not result.ok

@@ -20,8 +20,9 @@ Standard library only. The notation follows the lecture:
 
 from .activations import ACTIVATIONS
 from .backend import available_backends, backend_name, get_backend, register, use
-from .errors import (BackendError, DataError, DataTypeError, ModelFileError, ShapeError,
-                     TinynetError, TrainingDiverged)
+from .errors import (BackendError, ConfigError, DataError, DataTypeError, DivergenceWarning,
+                     GraphError, ModelFileError, NotBuiltError, ShapeError, TinynetError,
+                     TrainingDiverged)
 from .gradcheck import gradcheck
 from .initializers import INITIALIZERS
 from .layers import Dense, Dropout, Neuron, NeuronView
@@ -29,6 +30,7 @@ from .losses import LOSSES
 from .network import Network
 from .optim import SGD, Adam, Momentum
 from .training import History
+from . import datasets            # tinynet.datasets.xor() works after a plain "import tinynet"
 
 __version__ = "0.1.0"
 
@@ -37,5 +39,6 @@ __all__ = [
     "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
     "ACTIVATIONS", "LOSSES", "INITIALIZERS",
     "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",
-    "TrainingDiverged", "BackendError",
+    "TrainingDiverged", "BackendError", "ConfigError", "NotBuiltError", "DivergenceWarning",
+    "GraphError", "datasets",
 ]

@@ -20,70 +20,102 @@ Choosing a backend::
 
 ``TINYNET_BACKEND`` in the environment sets the default once, at import.
 
-The contract (shapes are (rows, columns); a batch is one sample per row;
-a *row* is a 1 x n matrix such as a bias b):
+The operations come in three tiers (shapes are (rows, columns); a batch is one
+sample per row; a *row* is a 1 x n matrix such as a bias b).
+
+**1. Primitives** (``PRIMITIVES``): every backend implements these.
 
 =========================================  ==========================================
-edges
+edges and gathers
 ``array(rows)``                            a backend matrix from a list of lists
 ``to_list(M)``                             a list of lists of floats
 ``shape(M)``                               (rows, cols)
-``zeros(rows, cols)``, ``full(r, c, v)``   new matrices
+``full(rows, cols, value)``                a new matrix, every entry ``value``
 ``copy(M)``                                a new matrix with M's values
 ``assign(dst, src)``                       copy src's values into dst, in place
 ``take_rows(M, indices)``                  the rows M[i] for i in indices (a batch)
-``take_rows_pair(X, T, indices)``          (take_rows(X, indices), take_rows(T, indices))
-                                           (composite: a batch of samples and targets)
 products
-``matmul(A, B)``                           A·B        (m,k)(k,n) -> (m,n)
-``matmul_nt(A, B)``                        A·Bᵀ       (m,k)(n,k) -> (m,n)
-``matmul_tn(A, B, alpha)``                 alpha·Aᵀ·B (k,m)(k,n) -> (m,n)
+``matmul(A, B)``                           A·B     (m,k)(k,n) -> (m,n)   (delta·W)
+``matmul_nt(A, B)``                        A·Bᵀ    (m,k)(n,k) -> (m,n)   (a·Wᵀ)
+``matmul_tn(A, B)``                        Aᵀ·B    (k,m)(k,n) -> (m,n)   (deltaᵀ·a)
 elementwise and reductions
 ``add(A, B)``, ``sub``, ``mul``            elementwise A+B, A−B, A⊙B
 ``scale(A, s)``                            s·A
 ``less(A, B)``                             1.0 where A < B, else 0.0
 ``add_row(A, b)``                          A + b, b added to every row
-``sum_rows(A, alpha)``                     alpha·Σ_rows A, a (1, n) row
-``activation(name, Z, alpha)``             g(Z) for a named g (see ACTIVATIONS)
+``sum_rows(A)``                            Σ_rows A, a (1, n) row
+activations (a named g, see ACTIVATIONS and ``tinynet.activations``)
+``activation(name, Z, alpha)``             g(Z)   (alpha: the slope of leaky_relu)
 ``activation_grad(name, Z, A, G, alpha)``  G ⊙ g'(Z), where A = g(Z)
-losses (add the batch's summed loss into an accumulator)
+losses (each adds the batch's summed loss into ``acc``, see ``accumulator``)
 ``squared_error(A, T, acc, scale)``        acc += scale·Σ(a−t)²; returns 2·scale·(A−T)
 ``softmax_cross_entropy(Z, A, T, acc, correct)``  acc += −Σ t·log softmax(z); returns A−T
 ``logistic_loss(Z, A, T, acc, correct)``   acc += −Σ t·log a+(1−t)·log(1−a); returns A−T
-                                           (both: correct, if not None, as count_correct)
-``accumulator()``, ``read(acc)``           a device number starting at 0; its value
+                                           (both: given a ``correct`` accumulator, also
+                                           ``count_correct(A, T, correct)``)
 ``count_correct(A, T, acc)``               acc += number of rows with argmax A = argmax T
 ``argmax_rows(A)``                         the column of each row's largest value (list)
-optimiser steps (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
+optimiser updates (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
 ``sgd_step(P, G, lr, l2, l1)``             P ← P − lr·G'
 ``momentum_step(P, V, G, lr, mu, l2, l1)`` V ← mu·V − lr·G';  P ← P + V
 ``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)``
 randomness (counter-based: the same seed and counter give the same numbers everywhere)
-``uniform(rows, cols, seed, counter)``     numbers in [0, 1)
-composites (defined here from the primitives; a device backend may fuse them)
+``uniform(rows, cols, seed, counter)``     numbers in [0, 1) (``counter_uniform``)
+=========================================  ==========================================
+
+**2. Fusions** (``FUSIONS``): several primitives as one operation. Each is
+defined in ``Backend`` below from the primitives, so a backend that has only
+the primitives is complete; a device backend overrides a fusion to run it as
+one kernel (and the reference overrides a few for speed, with the same
+results to rounding).
+
+=========================================  ==========================================
+``zeros(rows, cols)``                      full(rows, cols, 0.0)
+``take_rows_pair(X, T, indices)``          (take_rows(X, indices), take_rows(T, indices))
 ``dense_forward(A, W, b, name, alpha)``    (Z, g(Z)) with Z = A·Wᵀ + b
-``backprop_delta(delta, W, Z, A, name, alpha)``  g'(Z) ⊙ (delta·W)
+``backprop_delta(delta, W, Z, A, name, alpha)``  g'(Z) ⊙ (delta·W): the hidden delta
 ``dense_grads(delta, A_prev)``             ((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta)
 ``dropout_mask(rows, cols, p, seed, counter)``  0 with probability p, else 1/(1−p)
-``bernoulli(P, seed, counter)``            1 where uniform < P, else 0
+``bernoulli(P, seed, counter)``            1 where uniform < P, else 0 (sampling the
+                                           units of a stochastic network)
 ``sgd_steps(steps, lr)``                   sgd_step for each (P, G, l2, l1) in steps
 ``momentum_steps(steps, lr, mu)``          momentum_step for each (P, V, G, l2, l1)
 ``adam_steps(steps, lr, b1, b2, eps, t)``  adam_step for each (P, M, V, G, l2, l1)
-running a step many times
+=========================================  ==========================================
+
+The python and OpenCL backends also take a factor ``alpha`` in
+``matmul_tn(A, B, alpha)`` and ``sum_rows(A, alpha)`` (alpha·Aᵀ·B, alpha·Σ):
+a ``scale`` fused into the product. Model code does not rely on it.
+
+**3. Hooks** (``HOOKS``): for running many training steps in a row. The
+defaults here are right for a backend whose numbers live on the host.
+
+=========================================  ==========================================
+``accumulator()``, ``read(acc)``           a running total starting at 0, and its value
+                                           (here a one-element list [total]; a device
+                                           keeps it on the device and reads it rarely)
 ``captured(step, on_replay)``              ``step`` as the backend runs it every batch
                                            (here: unchanged; a device backend may
                                            record its kernels and replay them)
 ``mirror(matrices)``                       keep host copies to read should the device
                                            fail (here: nothing to do)
+``describe()``                             one line about the backend and its device
 =========================================  ==========================================
 
-The ``*_steps`` composites update every parameter of a network in one call,
-so that a device backend needs one kernel launch per training step for them
-rather than one per weight matrix and bias.
+Writing a backend: subclass ``Backend``, implement the primitives (nothing
+else is needed: ``tests/minimal_backend.py`` is one on plain lists), register
+it with ``register("name", "package.module:ClassName")``, and run the
+conformance suite with ``TINYNET_BACKEND=name``. Then make it fast by
+overriding fusions and hooks. ``docs/seam.md`` walks through it.
 
-Writing a backend: subclass ``Backend``, implement the primitives, and register
-it with ``register("name", "package.module:ClassName")``. Then run the
-conformance suite with ``TINYNET_BACKEND=name``.
+Adding a primitive (a new layer whose math the primitives cannot express):
+name it after the math, define it in the pure-Python reference
+(``tinynet.python_backend``: the plainest loops, with the formula in the
+docstring), add its name to ``PRIMITIVES`` and a test against a naive
+reference to ``tests/test_backend_conformance.py``, implement it in
+``tests/minimal_backend.py``; then give the OpenCL backend a kernel for it. An
+operation that is several primitives in a row is a fusion instead: define it
+in ``Backend`` from the primitives and add it to ``FUSIONS``.
 """
 
 import importlib
@@ -92,20 +124,39 @@ import os
 from .errors import BackendError
 
 __all__ = [
-    "Backend", "ACTIVATIONS", "register", "use", "get_backend",
-    "backend_name", "available_backends", "resolve",
+    "Backend", "ACTIVATIONS", "PRIMITIVES", "FUSIONS", "HOOKS", "register", "use",
+    "get_backend", "backend_name", "available_backends", "resolve", "missing_primitives",
 ]
 
 #: The activation names every backend must understand.
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 
+#: Tier 1: the operations every backend implements.
+PRIMITIVES = (
+    "array", "to_list", "shape", "full", "copy", "assign", "take_rows",
+    "matmul", "matmul_nt", "matmul_tn",
+    "add", "sub", "mul", "scale", "less", "add_row", "sum_rows",
+    "activation", "activation_grad",
+    "squared_error", "softmax_cross_entropy", "logistic_loss", "count_correct", "argmax_rows",
+    "sgd_step", "momentum_step", "adam_step",
+    "uniform",
+)
+#: Tier 2: operations defined in ``Backend`` from the primitives; a device may fuse them.
+FUSIONS = (
+    "zeros", "take_rows_pair", "dense_forward", "backprop_delta", "dense_grads",
+    "dropout_mask", "bernoulli", "sgd_steps", "momentum_steps", "adam_steps",
+)
+#: Tier 3: for running many steps; the defaults in ``Backend`` suit a host backend.
+HOOKS = ("accumulator", "read", "captured", "mirror", "describe")
+
 
 class Backend:
-    """Base class of the backends: the composite operations, written once.
+    """Base class of the backends: the fusions and hooks, written once.
 
-    The primitives are listed in the module docstring and must be provided by
-    a subclass; the composites below are built from them, so a new backend is
-    correct as soon as its primitives are, and fast once it fuses these too.
+    A subclass implements the primitives (``PRIMITIVES``, listed in the
+    module docstring); the fusions below are built from them, so a new
+    backend is correct as soon as its primitives are, and fast once it fuses
+    these too.
     """
 
     #: The name the backend is registered under.
@@ -116,11 +167,20 @@ class Backend:
     def __repr__(self):
         return "<tinynet backend {!r}>".format(self.name)
 
-    def describe(self):
-        """One line about the backend and the device it computes on."""
-        return self.name
+    # === 2. Fusions, defined from the primitives ============================
 
-    # === Composites =========================================================
+    def zeros(self, rows, cols):
+        """A new matrix of zeros."""
+        return self.full(rows, cols, 0.0)
+
+    def take_rows_pair(self, X, T, indices):
+        """A batch of samples and their targets: the same rows of X and of T.
+
+        (X[i] for i in indices, T[i] for i in indices); a device backend
+        may gather both in one launch, or let the kernels that use them
+        read the rows in place.
+        """
+        return self.take_rows(X, indices), self.take_rows(T, indices)
 
     def dense_forward(self, A, W, b, name, alpha=0.01):
         """One fully connected layer, forwards: z = W·a + b, a' = g(z).
@@ -145,16 +205,8 @@ class Backend:
         dE/db[k]    = (1/m) Σ_samples delta_k
         """
         m = self.shape(delta)[0]
-        return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
-
-    def take_rows_pair(self, X, T, indices):
-        """A batch of samples and their targets: the same rows of X and of T.
-
-        (X[i] for i in indices, T[i] for i in indices); a device backend
-        may gather both in one launch, or let the kernels that use them
-        read the rows in place.
-        """
-        return self.take_rows(X, indices), self.take_rows(T, indices)
+        return (self.scale(self.matmul_tn(delta, A_prev), 1.0 / m),
+                self.scale(self.sum_rows(delta), 1.0 / m))
 
     def dropout_mask(self, rows, cols, p, seed, counter):
         """Inverted dropout: 0 with probability p, else 1/(1−p) (so E[mask] = 1)."""
@@ -163,12 +215,17 @@ class Backend:
         return self.scale(keep, 1.0 / (1.0 - p))
 
     def bernoulli(self, P, seed, counter):
-        """A 0/1 sample of each entry: 1 with probability P[i][j]."""
+        """A 0/1 sample of each entry: 1 with probability P[i][j] (1 where u < p)."""
         rows, cols = self.shape(P)
         return self.less(self.uniform(rows, cols, seed, counter), P)
 
     def sgd_steps(self, steps, lr):
-        """``sgd_step(P, G, lr, l2, l1)`` for each (P, G, l2, l1) in ``steps``."""
+        """``sgd_step(P, G, lr, l2, l1)`` for each (P, G, l2, l1) in ``steps``.
+
+        The ``*_steps`` fusions update every parameter of a network in one
+        call, so that a device needs one launch per training step for them
+        rather than one per weight matrix and bias.
+        """
         for P, G, l2, l1 in steps:
             self.sgd_step(P, G, lr, l2, l1)
 
@@ -181,6 +238,20 @@ class Backend:
         """``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)`` for each (P, M, V, G, l2, l1)."""
         for P, M, V, G, l2, l1 in steps:
             self.adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)
+
+    # === 3. Hooks for running many steps ====================================
+
+    def accumulator(self):
+        """A running total that starts at 0: the losses add into it.
+
+        Here a one-element list [total], on the host; a device backend keeps
+        it on the device, so that summing the loss never waits for the device.
+        """
+        return [0.0]
+
+    def read(self, acc):
+        """The value of an accumulator, as a float."""
+        return acc[0]
 
     def captured(self, step, on_replay=None):
         """``step`` (a training step, called once per batch) as this backend runs it.
@@ -203,6 +274,10 @@ class Backend:
         synchronised weights can still be saved.  Here the matrices are on
         the host already: nothing to do.
         """
+
+    def describe(self):
+        """One line about the backend and the device it computes on."""
+        return self.name
 
 
 # === The registry ===========================================================
@@ -264,8 +339,12 @@ def get_backend(name=None, **options):
 def _create(name, options):
     module_name, _, class_name = _REGISTRY[name].partition(":")
     try:
-        module = importlib.import_module(module_name)
-        backend_class = getattr(module, class_name)
+        backend_class = getattr(importlib.import_module(module_name), class_name)
+        missing = missing_primitives(backend_class)
+        if missing:
+            raise BackendError("backend {!r} does not implement the primitive{} {} "
+                               "(see tinynet.backend.PRIMITIVES)".format(
+                                   name, "s" if len(missing) > 1 else "", ", ".join(missing)))
         return backend_class(**options)
     except BackendError:
         raise
@@ -275,6 +354,11 @@ def _create(name, options):
             "backend {!r} is registered but cannot be imported ({}). To get it: {}. "
             "Available without installing anything: 'python'.".format(name, error, how)
         ) from error
+
+
+def missing_primitives(backend):
+    """The names in ``PRIMITIVES`` that a backend (class or object) does not implement."""
+    return [op for op in PRIMITIVES if not callable(getattr(backend, op, None))]
 
 
 def use(name, **options):

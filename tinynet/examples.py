@@ -21,8 +21,9 @@ __all__ = ["ORDER", "examples_folder", "list_examples", "run", "example_parser"]
 # Lecture order; a script in examples/ that is not listed here comes after these, sorted by name.
 ORDER = [
     "worked_example", "boston_regression", "digits16", "universal_approximation", "two_layer_numbers",
-    "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers", "logistic_vs_hidden", "xor",
-    "compare_backends", "autoencoder_digits", "sparse_features", "rbm_digits", "dbn_pretraining",
+    "computational_graph", "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers",
+    "logistic_vs_hidden", "xor", "compare_backends", "autoencoder_digits", "sparse_features", "rbm_digits",
+    "dbn_pretraining",
 ]
 
 

@@ -21,8 +21,11 @@ caller passes, so one seed fixes every weight.
 """
 
 import math
+import reprlib
 
-__all__ = ["INITIALIZERS", "initial_weights", "default_initializer"]
+from .errors import ConfigError
+
+__all__ = ["INITIALIZERS", "initial_weights", "default_initializer", "check_initializer"]
 
 INITIALIZERS = ("small", "zeros", "xavier", "he")
 
@@ -44,5 +47,13 @@ def initial_weights(name, n_out, n_in, rng):
     if name == "he":
         s = math.sqrt(2.0 / n_in)
         return [[rng.gauss(0.0, 1.0) * s for _ in range(n_in)] for _ in range(n_out)]
-    raise ValueError("unknown initializer {!r}; choose one of: {}".format(
-        name, ", ".join(INITIALIZERS)))
+    raise ConfigError("unknown initializer {}; choose one of: {}".format(
+        reprlib.repr(name), ", ".join(INITIALIZERS)))
+
+
+def check_initializer(name):
+    """Return ``name`` if it is a known initializer, else raise ConfigError."""
+    if not isinstance(name, str) or name not in INITIALIZERS:
+        raise ConfigError("unknown initializer {}; choose one of: {}".format(
+            reprlib.repr(name), ", ".join(INITIALIZERS)))
+    return name

@@ -21,7 +21,10 @@ all samples at once; every matrix operation goes through the backend.
 """
 
 from . import activations
-from .initializers import default_initializer, initial_weights
+from .errors import ConfigError, NotBuiltError, ShapeError
+from .initializers import check_initializer, default_initializer, initial_weights
+from .options import check_size, real_number, whole_number
+from .python_backend import dot
 
 __all__ = ["Neuron", "NeuronView", "Layer", "Dense", "Dropout"]
 
@@ -41,8 +44,8 @@ class Neuron:
     def z(self, x):
         """The weighted input z = w·x + b = Σ_j w_j·x_j + b."""
         if len(x) != len(self.w):
-            raise ValueError("this neuron has {} weights but got {} inputs".format(len(self.w), len(x)))
-        return sum(w_j * x_j for w_j, x_j in zip(self.w, x)) + self.b
+            raise ShapeError("this neuron has {} weights but got {} inputs".format(len(self.w), len(x)))
+        return dot(self.w, x) + self.b      # Σ_i u_i·v_i, added as the reference backend adds it
 
     def __call__(self, x):
         """The output a = g(z)."""
@@ -126,7 +129,8 @@ class Layer:
 
     ``forward(a_prev, training)`` computes and caches this layer's output;
     ``backward(delta)`` turns this layer's delta into parameter gradients;
-    ``delta_below(delta, below)`` hands the error signal to the layer below.
+    ``delta_below(delta, below)`` hands the error signal to the layer below;
+    ``delta_from_grad(grad_a)`` turns ∂E/∂a of this layer's output into its delta.
     """
 
     n_in = n_out = None
@@ -148,10 +152,6 @@ class Layer:
         """This layer's delta from ∂E/∂a (the identity for a layer without g)."""
         return grad_a
 
-    def delta_from_product(self, delta, W):
-        """This layer's delta from the layer above: ∂E/∂a = delta_above·W_above."""
-        return self.delta_from_grad(self.backend.matmul(delta, W))
-
     def config(self):
         return {"type": type(self).__name__}
 
@@ -167,13 +167,13 @@ class Dense(Layer):
     """
 
     def __init__(self, n_in, n_out, activation="sigmoid", init=None, alpha=0.01):
-        for what, n in (("n_in", n_in), ("n_out", n_out)):
-            if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-                raise ValueError("Dense: {} must be a positive whole number, got {!r}".format(what, n))
+        n_in = whole_number(n_in, "Dense: n_in (a positive whole number)")
+        n_out = whole_number(n_out, "Dense: n_out (a positive whole number)")
         self.n_in, self.n_out = n_in, n_out
         self.activation = activations.check_activation(activation)
-        self.init = init or default_initializer(self.activation)
-        self.alpha = alpha                 # the slope of leaky_relu for z < 0
+        check_size(n_out * (n_in + 1), "Dense({}→{})".format(n_in, n_out))    # before any allocation
+        self.init = default_initializer(self.activation) if init is None else check_initializer(init)
+        self.alpha = real_number(alpha, "Dense: alpha (the leaky_relu slope)")   # slope for z < 0
         self.index = None
         self.W = self.b = self.dW = self.db = self.delta = None
         self.a_prev = self.z = self.a = None
@@ -206,9 +206,16 @@ class Dense(Layer):
 
     def forward(self, a_prev, training=False):
         """z = W·a_prev + b and a = g(z); keeps (a_prev, z, a) for backward."""
+        if self.W is None:
+            self._not_built("forward")
         self.a_prev = a_prev
         self.z, self.a = self.backend.dense_forward(a_prev, self.W, self.b, self.activation, self.alpha)
         return self.a
+
+    def _not_built(self, method):
+        raise NotBuiltError(
+            "{!r}.{}(): this layer has no weights yet; they are made when it joins a Network, "
+            "e.g. Network([Dense(...), ...]), which also gives it a backend".format(self, method))
 
     # === Backward ===========================================================
 
@@ -218,8 +225,19 @@ class Dense(Layer):
         self.dW, self.db = self.backend.dense_grads(delta, self.a_prev)
 
     def delta_below(self, delta, below):
-        """delta_j = g'(z_j)·Σ_k delta_k·w_kj for the layer below."""
-        return below.delta_from_product(delta, self.W)
+        """Backpropagation's rule: the delta of each unit j of the layer below is
+
+            delta_j = g'(z_j) · Σ_k delta_k·w_kj
+
+        Σ_k delta_k·w_kj, for every j and sample, is delta·W; g'(z_j) is the
+        layer below's. The backend does both in one operation
+        (``backprop_delta``: g'(Z_below) ⊙ (delta·W)). A layer below that has
+        no g of its own (Dropout) gets ∂E/∂a = delta·W and goes on from there.
+        """
+        if isinstance(below, Dense):
+            return self.backend.backprop_delta(delta, self.W, below.z, below.a,
+                                               below.activation, below.alpha)
+        return below.delta_from_grad(self.backend.matmul(delta, self.W))
 
     def delta_from_grad(self, grad_a):
         """delta = ∂E/∂a ⊙ g'(z)  (the output delta is (a − t)·g'(z)).
@@ -230,10 +248,6 @@ class Dense(Layer):
             return grad_a
         return self.backend.activation_grad(self.activation, self.z, self.a, grad_a, self.alpha)
 
-    def delta_from_product(self, delta, W):
-        """delta = g'(z) ⊙ (delta_above·W_above), in one backend operation."""
-        return self.backend.backprop_delta(delta, W, self.z, self.a, self.activation, self.alpha)
-
     # === Parameters =========================================================
 
     def parameters(self):
@@ -241,6 +255,8 @@ class Dense(Layer):
 
     def get_weights(self):
         """(W, b) as plain lists: W is (n_out, n_in), b a list of n_out."""
+        if self.W is None:
+            self._not_built("get_weights")
         return self.backend.to_list(self.W), self.backend.to_list(self.b)[0]
 
     def set_weights(self, W, b):
@@ -250,7 +266,7 @@ class Dense(Layer):
         holds them (an optimiser, a device backend's captured step) sees them.
         """
         if len(W) != self.n_out or any(len(row) != self.n_in for row in W) or len(b) != self.n_out:
-            raise ValueError("{}: weights must be {}×{} and {} biases".format(
+            raise ShapeError("{}: weights must be {}×{} and {} biases".format(
                 self.name, self.n_out, self.n_in, self.n_out))
         if self.W is None:
             self._pending = ([list(row) for row in W], [list(b)])   # built with the network
@@ -260,11 +276,13 @@ class Dense(Layer):
 
     def set_unit(self, j, w=None, b=None):
         """Set row j of W (unit j's n_in weights) and/or its bias b[j], in place."""
+        if self.W is None:
+            self._not_built("set_unit")
         W, biases = self.get_weights()
         if w is not None:
             w = [float(x) for x in w]
             if len(w) != self.n_in:
-                raise ValueError("{}: unit {} needs {} weights (one per input), got {}".format(
+                raise ShapeError("{}: unit {} needs {} weights (one per input), got {}".format(
                     self.name, j, self.n_in, len(w)))
             W[j] = w
         if b is not None:
@@ -274,6 +292,8 @@ class Dense(Layer):
 
     def neuron(self, j):
         """Unit j as a live ``NeuronView``: row j of W is its weights, b[j] its bias."""
+        if self.W is None:
+            self._not_built("neuron")
         return NeuronView(self, j)
 
     def neurons(self):
@@ -284,11 +304,11 @@ class Dense(Layer):
     def from_neurons(cls, neurons):
         """A Dense layer whose row j of W and b[j] come from neurons[j]."""
         if not neurons:
-            raise ValueError("Dense.from_neurons needs at least one neuron")
+            raise ConfigError("Dense.from_neurons needs at least one neuron")
         kinds = {n.activation for n in neurons}
         widths = {len(n.w) for n in neurons}
         if len(kinds) != 1 or len(widths) != 1:
-            raise ValueError("the neurons of one layer must share an activation and an input width")
+            raise ConfigError("the neurons of one layer must share an activation and an input width")
         layer = cls(widths.pop(), len(neurons), kinds.pop())
         layer._pending = ([list(n.w) for n in neurons], [[n.b for n in neurons]])
         return layer
@@ -307,9 +327,7 @@ class Dropout(Layer):
     """
 
     def __init__(self, p=0.5):
-        if not 0.0 <= p < 1.0:
-            raise ValueError("Dropout: p must be in [0, 1), got {!r}".format(p))
-        self.p = p
+        self.p = real_number(p, "Dropout: p", low=0.0, high=1.0, high_open=True)
         self.seed = 0
         self.counter = 0
         self.mask = None
@@ -329,6 +347,9 @@ class Dropout(Layer):
 
     def forward(self, a_prev, training=False):
         """a = mask ⊙ a_prev in training, a = a_prev otherwise."""
+        if self.backend is None:
+            raise NotBuiltError("{!r}.forward(): this layer gets its backend when it joins a "
+                                "Network".format(self))
         if not training or self.p == 0.0:
             self.mask = None
             return a_prev

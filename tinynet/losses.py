@@ -21,12 +21,17 @@ divides by the number of samples, so the reported loss is the mean per sample.
 
 __all__ = ["LOSSES", "check_loss", "output_delta", "is_classification"]
 
+import reprlib
+
+from .errors import ConfigError
+
 LOSSES = ("squared_error", "mse", "cross_entropy", "logistic")
 
 
 def check_loss(name):
-    if name not in LOSSES:
-        raise ValueError("unknown loss {!r}; choose one of: {}".format(name, ", ".join(LOSSES)))
+    """Return ``name`` if it is a known loss, else raise ConfigError (a ValueError)."""
+    if not isinstance(name, str) or name not in LOSSES:
+        raise ConfigError("unknown loss {}; choose one of: {}".format(reprlib.repr(name), ", ".join(LOSSES)))
     return name
 
 
@@ -39,10 +44,10 @@ def check_output_layer(loss, layer):
     """The shortcut losses need their own activation on the output layer."""
     activation = getattr(layer, "activation", None)
     if loss == "cross_entropy" and activation != "softmax":
-        raise ValueError("loss 'cross_entropy' needs a softmax output layer; the last layer is {}. "
+        raise ConfigError("loss 'cross_entropy' needs a softmax output layer; the last layer is {}. "
                          "Use Dense(..., activation='softmax') or loss='squared_error'.".format(layer))
     if loss == "logistic" and activation != "sigmoid":
-        raise ValueError("loss 'logistic' needs a sigmoid output layer; the last layer is {}.".format(layer))
+        raise ConfigError("loss 'logistic' needs a sigmoid output layer; the last layer is {}.".format(layer))
 
 
 def output_delta(loss, backend, layer, T, acc, correct=None):

@@ -20,9 +20,10 @@ import random
 
 from . import losses
 from .backend import resolve
-from .checks import check_inputs, check_targets
-from .errors import ShapeError
+from .checks import check_inputs, check_layers, check_outputs, check_targets
+from .errors import ConfigError, ShapeError
 from .layers import Dense
+from .options import check_seed, check_size
 
 __all__ = ["Network"]
 
@@ -37,15 +38,16 @@ class Network:
     """
 
     def __init__(self, layers, loss="squared_error", seed=0, backend=None):
-        if not layers:
-            raise ValueError("a Network needs at least one layer")
-        self.layers = list(layers)
+        self.layers = check_layers(layers)
         self.loss = losses.check_loss(loss)
-        self.seed = seed
-        self.backend = resolve(backend)
+        self.seed = check_seed(seed)
         self.history = None
+        self.preprocess = None             # e.g. a fitted Standardizer, applied to every X
+        self.class_names = None            # names of the output classes, saved with the model
         self._wire_layers()
         losses.check_output_layer(self.loss, self.layers[-1])
+        check_size(self.count_parameters(), "this network")
+        self.backend = resolve(backend)
         rng = random.Random("{}-init".format(seed))
         for layer in self.layers:
             layer.build(self.backend, rng, layer.n_in)
@@ -53,7 +55,7 @@ class Network:
     def _wire_layers(self):
         """Give each layer its index and width, and check that widths chain."""
         if not isinstance(self.layers[0], Dense) or not isinstance(self.layers[-1], Dense):
-            raise ValueError("the first and the last layer must be Dense layers")
+            raise ConfigError("the first and the last layer must be Dense layers")
         width = None
         for index, layer in enumerate(self.layers):
             layer.index = index
@@ -129,25 +131,42 @@ class Network:
                 for layer in self.layers for name, P, G, penalised in layer.parameters()]
 
     def gradients(self, X, y):
-        """Backpropagate (X, y) without changing any weight: the teaching view.
+        """Backpropagate (X, y) without changing anything: the teaching view.
 
         Returns (E, [(dE/dW, dE/db), ...] per Dense layer) as plain lists, E
         the mean loss; each layer also keeps ``delta``, ``dW`` and ``db``.
+        It runs in training mode, as a step of ``fit`` would, but leaves the
+        network as it was: a Dropout layer uses the mask its next training
+        step would draw and then rewinds its counter, so calling it twice
+        gives the same numbers and a later ``fit`` is not changed by it.
         """
         rows, _ = self._inputs(X)
         Xd, Td = self.backend.array(rows), self.backend.array(self._targets(y, len(rows)))
         acc = self.backend.accumulator()
-        self.forward(Xd, training=True)
-        self.backward(losses.output_delta(self.loss, self.backend, self.layers[-1], Td, acc))
+        counters = [(layer, layer.counter) for layer in self.layers if hasattr(layer, "counter")]
+        try:
+            self.forward(Xd, training=True)
+            self.backward(losses.output_delta(self.loss, self.backend, self.layers[-1], Td, acc))
+        finally:
+            for layer, counter in counters:
+                layer.counter = counter
         B = self.backend
         grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.dense_layers]
         return B.read(acc) / len(rows), grads
 
-    def train_step(self, X, T, optimizer, loss_acc, correct_acc=None):
-        """One step of gradient descent on a backend batch: forward, backward, update."""
+    def train_step(self, X, T, optimizer, loss_sum=None, correct_sum=None):
+        """One step of gradient descent on a backend batch (X, T): forward, backward, update.
+
+        ``loss_sum``, if given, is a running total (``backend.accumulator()``)
+        that the batch's loss is added to, and ``correct_sum`` one for the
+        rows classified right: ``fit`` reads them once an epoch, for the
+        epoch's mean loss and accuracy.
+        """
+        if loss_sum is None:
+            loss_sum = self.backend.accumulator()
         self.forward(X, training=True)
-        delta = losses.output_delta(self.loss, self.backend, self.layers[-1], T, loss_acc,
-                                    correct_acc)
+        delta = losses.output_delta(self.loss, self.backend, self.layers[-1], T, loss_sum,
+                                    correct_sum)
         self.backward(delta)
         optimizer.step(self.backend, self.parameters())
 
@@ -158,10 +177,14 @@ class Network:
         return losses.is_classification(self.loss)
 
     def _inputs(self, X, what="X"):
-        return check_inputs(X, self.n_in, self.layers[0].name, what)
+        """X checked (``tinynet.checks``), then put through ``preprocess`` if set."""
+        rows, single = check_inputs(X, self.n_in, self.layers[0].name, what)
+        if self.preprocess is not None:
+            rows = self.preprocess.transform(rows)
+        return rows, single
 
     def _targets(self, y, n_rows, what="y"):
-        return check_targets(y, n_rows, self.n_out, self.classification, what)
+        return check_targets(y, n_rows, self.n_out, self.classification, what, self.loss)
 
     def predict(self, X):
         """The network's outputs a for each sample, as plain lists.
@@ -169,7 +192,7 @@ class Network:
         A single sample (a flat list of numbers) gives a single output list.
         """
         rows, single = self._inputs(X)
-        out = self.backend.to_list(self.forward(self.backend.array(rows)))
+        out = check_outputs(self.backend.to_list(self.forward(self.backend.array(rows))))
         return out[0] if single else out
 
     def predict_classes(self, X):
@@ -224,10 +247,14 @@ class Network:
         save(self, path)
 
     @classmethod
-    def load(cls, path, backend=None):
-        """Read a network written by ``save``; a bad file raises ModelFileError."""
+    def load(cls, path, backend=None, max_bytes=None):
+        """Read a network written by ``save``; a bad file raises ModelFileError.
+
+        Files over ``max_bytes`` (default ``tinynet.io.MAX_BYTES``, 100 MiB)
+        are refused before they are parsed.
+        """
         from .io import load
-        return load(path, backend)
+        return load(path, backend, max_bytes=max_bytes)
 
     def plot(self, title="Network"):
         """The network as an SVG diagram (neurons, and weights by sign and size)."""

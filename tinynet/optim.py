@@ -16,6 +16,9 @@ weights. Plain, mini-batch and one-sample-at-a-time SGD differ only in the
 ``batch_size`` given to ``Network.fit``.
 """
 
+from .errors import ConfigError
+from .options import real_number
+
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "make_optimizer", "OPTIMIZERS"]
 
 
@@ -23,9 +26,9 @@ class Optimizer:
     """Base class: keeps per-parameter state and the step count t."""
 
     def __init__(self, lr=0.1, l2=0.0, l1=0.0):
-        if not lr > 0:
-            raise ValueError("the learning rate must be positive, got {!r}".format(lr))
-        self.lr, self.l2, self.l1 = float(lr), float(l2), float(l1)
+        self.lr = real_number(lr, "the learning rate lr", low=0.0, low_open=True)
+        self.l2 = real_number(l2, "l2", low=0.0)
+        self.l1 = real_number(l1, "l1", low=0.0)
         self.t = 0
         self.state = {}
 
@@ -72,7 +75,7 @@ class Momentum(Optimizer):
 
     def __init__(self, lr=0.1, mu=0.9, l2=0.0, l1=0.0):
         super().__init__(lr, l2, l1)
-        self.mu = float(mu)
+        self.mu = real_number(mu, "momentum mu", low=0.0, high=1.0, high_open=True)
 
     def update(self, backend, steps):
         backend.momentum_steps([(P, self._zeros_like(backend, key, P, 1)[0], G, l2, l1)
@@ -87,7 +90,9 @@ class Adam(Optimizer):
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, l2=0.0, l1=0.0):
         super().__init__(lr, l2, l1)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.beta1 = real_number(beta1, "Adam beta1", low=0.0, high=1.0, high_open=True)
+        self.beta2 = real_number(beta2, "Adam beta2", low=0.0, high=1.0, high_open=True)
+        self.eps = real_number(eps, "Adam eps", low=0.0, low_open=True)
 
     def update(self, backend, steps):
         backend.adam_steps([(P, *self._zeros_like(backend, key, P, 2), G, l2, l1)
@@ -105,10 +110,15 @@ def make_optimizer(optimizer="sgd", lr=None, l2=0.0, l1=0.0):
     """An optimiser from a name ("sgd", "momentum", "adam") or an Optimizer object."""
     if isinstance(optimizer, Optimizer):
         return optimizer
-    if optimizer not in OPTIMIZERS:
-        raise ValueError("unknown optimizer {!r}; choose one of: {}".format(
-            optimizer, ", ".join(OPTIMIZERS)))
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
+        raise ConfigError("unknown optimizer {}; choose one of: {} (or pass an Optimizer)".format(
+            _short(optimizer), ", ".join(OPTIMIZERS)))
     kwargs = {"l2": l2, "l1": l1}
     if lr is not None:
         kwargs["lr"] = lr
     return OPTIMIZERS[optimizer](**kwargs)
+
+
+def _short(value):
+    import reprlib
+    return reprlib.repr(value)

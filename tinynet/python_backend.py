@@ -3,12 +3,20 @@
 A matrix here is a list of rows, each row a list of floats: the batch
 ``[[x11, x12], [x21, x22]]`` holds two samples of two inputs.  This module is
 the *definition* of each operation; other backends are tested against it.
+The activations come from ``tinynet.activations``, applied entry by entry.
 
-It is also what a class waits on, so the inner loops use the idioms that
-CPython runs fastest, without hiding the math:
+Every product is built from one dot product, u·v = Σ_i u_i·v_i::
 
-* a dot product is ``math.sumprod(u, v)`` where Python has it (3.12+), else
-  ``sum(map(mul, u, v), 0.0)`` -- both loop in C;
+    def plain_dot(u, v):
+        return sum(u_i * v_i for u_i, v_i in zip(u, v))
+
+It is also what a class waits on, so the dot products run in the loop shape
+this interpreter runs fastest (``LOOP_SHAPES``, chosen once in ``fastest``;
+``tests/test_python_backend.py`` holds every shape equal to the plain one):
+``math.sumprod`` where Python has it (3.12+), ``sum(map(mul, u, v), 0.0)``
+on older CPython (both loop in C), and an index loop on PyPy (its JIT).
+Besides:
+
 * a transpose is ``zip(*A)``, also in C;
 * weight gradients are one length-m dot product per weight over the whole
   batch (``deltaᵀ·A``), and for a single sample an outer product;
@@ -27,46 +35,73 @@ import sys
 from itertools import repeat
 from operator import add, mul, sub
 
+from .activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
 from .backend import Backend
 
-__all__ = ["PythonBackend", "counter_uniform"]
+__all__ = ["PythonBackend", "counter_uniform", "dot", "dots", "plain_dot", "plain_dots", "LOOP_SHAPES"]
 
 _exp = math.exp
 _log = math.log
-_tanh = math.tanh
 _log1p = math.log1p
 
-# The dot product u·v = Σ_i u_i·v_i, and the dot products of u with every
-# row v of a matrix: the inner loop of every matrix product. CPython runs
-# fastest when the loop is in C (math.sumprod, or sum(map(mul, u, v)));
-# PyPy's JIT runs fastest on a plain index loop.
-if sys.implementation.name == "pypy":
-    def _dot(u, v):
-        total = 0.0
-        for i in range(len(u)):
-            total += u[i] * v[i]
-        return total
 
-    def _dots(u, rows):
-        """[u·v for v in rows]"""
-        return [_dot(u, v) for v in rows]
-elif hasattr(math, "sumprod"):            # Python 3.12+
-    _dot = math.sumprod
+# === The dot product, plain and fast ========================================
 
-    def _dots(u, rows):
-        """[u·v for v in rows]"""
-        return list(map(_dot, repeat(u), rows))
-else:
+def plain_dot(u, v):
+    """u·v = Σ_i u_i·v_i."""
+    return sum(u_i * v_i for u_i, v_i in zip(u, v))
+
+
+def plain_dots(u, rows):
+    """[u·v for v in rows]: u against every row of a matrix (a·Wᵀ for one sample a)."""
+    return [plain_dot(u, v) for v in rows]
+
+
+def _map_dot(u, v):
     # sum(…, 0.0): a float start lets sum() add the floats from the first one
-    # (from the default int 0 it first adds int + float: ~240 instructions
-    # a dot product, 1% of a training step, with the same result)
-    def _dot(u, v):
-        return sum(map(mul, u, v), 0.0)
+    # (from the int 0 it first adds int + float, ~240 instructions a dot product)
+    return sum(map(mul, u, v), 0.0)
 
-    def _dots(u, rows):
-        """[u·v for v in rows], as sum(map(mul, u, v), 0.0) for each v, all in
-        map (no Python frame per dot product: about 1% of a training step)."""
-        return list(map(sum, map(map, repeat(mul), repeat(u), rows), repeat(0.0)))
+
+def _map_dots(u, rows):
+    # sum(map(mul, u, v), 0.0) for each v, all inside map: no Python frame per
+    # dot product (about 1% of a training step on CPython 3.11)
+    return list(map(sum, map(map, repeat(mul), repeat(u), rows), repeat(0.0)))
+
+
+def _sumprod_dots(u, rows):
+    return list(map(math.sumprod, repeat(u), rows))
+
+
+def _index_dot(u, v):
+    total = 0.0
+    for i in range(len(u)):
+        total += u[i] * v[i]
+    return total
+
+
+def _index_dots(u, rows):
+    return [_index_dot(u, v) for v in rows]
+
+
+#: (dot, dots) in each loop shape; all compute plain_dot and plain_dots.
+LOOP_SHAPES = {
+    "plain": (plain_dot, plain_dots),
+    "map": (_map_dot, _map_dots),                                  # CPython < 3.12
+    "sumprod": (getattr(math, "sumprod", None), _sumprod_dots),    # CPython 3.12+
+    "index": (_index_dot, _index_dots),                            # PyPy
+}
+
+
+def fastest():
+    """The loop shape this interpreter runs fastest."""
+    if sys.implementation.name == "pypy":
+        return "index"
+    return "sumprod" if hasattr(math, "sumprod") else "map"
+
+
+#: u·v and [u·v for v in rows] as this backend computes them (a Neuron too).
+dot, dots = LOOP_SHAPES[fastest()]
 
 _MASK32 = 0xFFFFFFFF
 
@@ -116,9 +151,6 @@ class PythonBackend(Backend):
     def shape(self, M):
         return (len(M), len(M[0]) if M else 0)
 
-    def zeros(self, rows, cols):
-        return [[0.0] * cols for _ in range(rows)]
-
     def full(self, rows, cols, value):
         return [[float(value)] * cols for _ in range(rows)]
 
@@ -136,14 +168,14 @@ class PythonBackend(Backend):
     def matmul(self, A, B):
         """C = A·B: C[i][j] = Σ_k A[i][k]·B[k][j]."""
         columns = list(zip(*B))
-        return [_dots(a, columns) for a in A]
+        return [dots(a, columns) for a in A]
 
     def matmul_nt(self, A, B):
         """C = A·Bᵀ: C[i][j] = Σ_k A[i][k]·B[j][k] (the forward pass a·Wᵀ)."""
-        return [_dots(a, B) for a in A]
+        return [dots(a, B) for a in A]
 
     def matmul_tn(self, A, B, alpha=1.0):
-        """C = alpha·Aᵀ·B: C[i][j] = alpha·Σ_k A[k][i]·B[k][j] (deltaᵀ·a)."""
+        """C = Aᵀ·B: C[i][j] = Σ_k A[k][i]·B[k][j] (deltaᵀ·a); times alpha if given."""
         if len(A) == 1:                   # one sample: an outer product
             b = B[0]
             return [[alpha * d * x for x in b] for d in A[0]]
@@ -151,7 +183,7 @@ class PythonBackend(Backend):
         if alpha != 1.0:                  # scale the (usually small) delta side first
             A_columns = [[alpha * x for x in column] for column in A_columns]
         B_columns = list(zip(*B))
-        return [_dots(a, B_columns) for a in A_columns]
+        return [dots(a, B_columns) for a in A_columns]
 
     # === Elementwise and reductions =========================================
 
@@ -175,57 +207,34 @@ class PythonBackend(Backend):
         return [[x + y for x, y in zip(a, b)] for a in A]
 
     def sum_rows(self, A, alpha=1.0):
+        """The (1, n) row of column sums Σ_i A[i][j]; times alpha if given."""
         return [[alpha * sum(column) for column in zip(*A)]]
 
     def activation(self, name, Z, alpha=0.01):
-        """A = g(Z), entry by entry (softmax: row by row)."""
-        if name == "sigmoid":
-            # 1/(1+e^(−z)) written as ½ + ½·tanh(z/2): the same number, and
-            # it cannot overflow for very negative z.
-            return [[0.5 + 0.5 * _tanh(0.5 * z) for z in row] for row in Z]
-        if name == "tanh":
-            return [[_tanh(z) for z in row] for row in Z]
-        if name == "relu":
-            return [[z if z > 0.0 else 0.0 for z in row] for row in Z]
-        if name == "leaky_relu":
-            return [[z if z > 0.0 else alpha * z for z in row] for row in Z]
-        if name == "linear":
-            return [list(row) for row in Z]
+        """A = g(Z), entry by entry (softmax: row by row), g from ``tinynet.activations``."""
         if name == "softmax":
-            return [_softmax_row(row) for row in Z]
-        raise ValueError("unknown activation {!r}".format(name))
+            return [softmax(z_row) for z_row in Z]
+        if name == "leaky_relu":
+            return [[leaky_relu(z, alpha) for z in z_row] for z_row in Z]
+        g_z = g(name)
+        return [[g_z(z) for z in z_row] for z_row in Z]
 
     def activation_grad(self, name, Z, A, G, alpha=0.01):
-        """G ⊙ g'(Z), with g' written through a = g(z) where that is simpler."""
-        if name == "sigmoid":             # g'(z) = a·(1 − a)
-            return [[g * a * (1.0 - a) for g, a in zip(g_row, a_row)]
-                    for g_row, a_row in zip(G, A)]
-        if name == "tanh":                # g'(z) = 1 − a²
-            return [[g * (1.0 - a * a) for g, a in zip(g_row, a_row)]
-                    for g_row, a_row in zip(G, A)]
-        if name == "relu":                # g'(z) = 1 if z > 0 else 0
-            return [[g if z > 0.0 else 0.0 for g, z in zip(g_row, z_row)]
+        """G ⊙ g'(Z), entry by entry, g' from ``tinynet.activations`` (given A = g(Z)).
+
+        Softmax mixes a row's entries: each row is the Jacobian-vector product
+        ``softmax_grad(a, g)``.
+        """
+        if name == "softmax":
+            return [softmax_grad(a_row, g_row) for a_row, g_row in zip(A, G)]
+        if name == "leaky_relu":
+            return [[g * leaky_relu_prime(z, alpha) for g, z in zip(g_row, z_row)]
                     for g_row, z_row in zip(G, Z)]
-        if name == "leaky_relu":          # g'(z) = 1 if z > 0 else alpha
-            return [[g if z > 0.0 else alpha * g for g, z in zip(g_row, z_row)]
-                    for g_row, z_row in zip(G, Z)]
-        if name == "linear":              # g'(z) = 1
-            return [list(row) for row in G]
-        if name == "softmax":             # Jacobian-vector product: a ⊙ (g − g·a)
-            result = []
-            for g_row, a_row in zip(G, A):
-                ga = _dot(g_row, a_row)
-                result.append([a * (g - ga) for g, a in zip(g_row, a_row)])
-            return result
-        raise ValueError("unknown activation {!r}".format(name))
+        prime = g_prime(name)
+        return [[g * prime(z, a) for g, z, a in zip(g_row, z_row, a_row)]
+                for g_row, z_row, a_row in zip(G, Z, A)]
 
     # === Losses and counts ==================================================
-
-    def accumulator(self):
-        return [0.0]
-
-    def read(self, acc):
-        return acc[0]
 
     def squared_error(self, A, T, acc, scale=0.5):
         """acc += scale·Σ(a − t)²; returns dE/dA = 2·scale·(A − T)."""
@@ -234,7 +243,7 @@ class PythonBackend(Backend):
         two_scale = 2.0 * scale
         for a_row, t_row in zip(A, T):
             diff = [a - t for a, t in zip(a_row, t_row)]
-            total += _dot(diff, diff)
+            total += dot(diff, diff)
             grad.append([two_scale * d for d in diff])
         acc[0] += scale * total
         return grad
@@ -328,13 +337,19 @@ class PythonBackend(Backend):
         return [[counter_uniform(seed, counter, i * cols + j) for j in range(cols)]
                 for i in range(rows)]
 
-    # === Faster composites (same results as the base class) =================
+    # === Fusions, faster here (Backend's results, to rounding) ============
 
     def dense_forward(self, A, W, b, name, alpha=0.01):
         """z = W·a + b for each sample a (a row of A), then a' = g(z)."""
         b = b[0]
-        Z = [list(map(add, _dots(a, W), b)) for a in A]
+        Z = [list(map(add, dots(a, W), b)) for a in A]
         return Z, self.activation(name, Z, alpha)
+
+    def dense_grads(self, delta, A_prev):
+        """((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta), the 1/m applied to delta
+        first (the smaller side, usually) inside the products."""
+        m = len(delta)
+        return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
 
     # === Unsupervised learning: the sparsity penalty of a code =============
     # A primitive: the KL form divides by the mean activation, which nothing
@@ -371,20 +386,12 @@ class PythonBackend(Backend):
         rho_hat = [min(max(sum(column) / m, low), high) for column in zip(*A)]
         kl = sum(rho * _log(rho / r) + (1.0 - rho) * _log((1.0 - rho) / (1.0 - r)) for r in rho_hat)
         acc[0] += m * beta * kl
-        g = [beta * (-rho / r + (1.0 - rho) / (1.0 - r)) for r in rho_hat]
-        return [list(g) for _ in range(m)]
+        grad = [beta * (-rho / r + (1.0 - rho) / (1.0 - r)) for r in rho_hat]
+        return [list(grad) for _ in range(m)]
 
 
 #: The mean activations ρ̂ of the KL sparsity penalty are kept in [SPARSITY_EPS, 1 − SPARSITY_EPS].
 SPARSITY_EPS = 1e-6
-
-
-def _softmax_row(z_row):
-    """softmax(z)_k = e^(z_k) / Σ_j e^(z_j), shifted by max(z) to avoid overflow."""
-    z_max = max(z_row)
-    e = [_exp(z - z_max) for z in z_row]
-    total = sum(e)
-    return [x / total for x in e]
 
 
 def _argmax(row):

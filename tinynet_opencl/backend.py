@@ -43,10 +43,8 @@ forward pass reads Wᵀ (``dense_forward_t``: every product adds into whole
 vectors of results, where A·Wᵀ must add each result's vector across at the
 end) and its step writes Wᵀ (``dense_grads_step_t``). W itself is brought up
 to date only when something reads it (``deferred.Untranspose``), and any
-other write to W drops the transposed copy. On pocl (2 cores) this made the
-digits epoch about 9% faster (2026-11-23, eight pairs of alternating
-processes, the best of 30 epochs each: 2.86-3.07 ms against 3.12-3.33 ms, a
-median ratio of 0.91, from 0.87 to 0.96).
+other write to W drops the transposed copy (docs/opencl.md has what it
+measured).
 
 Captured steps (``tinynet_opencl.capture``): ``captured(step)``, which
 ``fit`` uses, records the kernels of a training step and replays them for

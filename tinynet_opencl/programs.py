@@ -77,14 +77,10 @@ def tiles_for(device, dtype, kind=None):
     A CPU runs a few work-items per core, so each computes a big block (6 x 2VW,
     VW = 16 where the device prefers 16-wide vectors, as pocl does on AVX-512,
     else 8): what measured fastest on pocl.  A GPU needs thousands of
-    work-items in flight, so each computes a small one (4 x 8 and 2 x 2, VW 4).
-    On an NVIDIA H100, against the CPU blocks, that cut a digits training
-    batch's device time from 116 to 88 µs (profiling events) and the
-    1024-wide Dense step from 372 to 294 µs; of the eight shapes tried it was
-    the best balance (8 x 8 blocks were faster only from n = 2048).  The
-    digits epoch's wall time did not move beyond noise: at that size the
-    host's Python and the driver's ~10 µs a launch set the pace.  ``TINYNET_OPENCL_TILES=cpu|gpu`` overrides
-    the choice (the tests run the GPU blocks on pocl this way).
+    work-items in flight, so each computes a small one (4 x 8 and 2 x 2, VW 4):
+    of the eight shapes tried on an NVIDIA H100 it was the best balance
+    (docs/opencl.md has the measurements).  ``TINYNET_OPENCL_TILES=cpu|gpu``
+    overrides the choice (the tests run the GPU blocks on pocl this way).
     """
     if isinstance(kind, Tiles):
         if kind.vw not in (4, 8, 16) or kind.nt_rows * kind.nt_cols % kind.vw:

@@ -57,7 +57,7 @@ def test_dense_step(bench_case, case):
 @pytest.mark.bench_group("epoch_digits")
 def test_epoch_digits(bench_case, case):
     """One epoch of the 16×16 digits MLP (1600 samples), with the per-neuron references
-    (ref-tutorial, ref-naive) of the speed target."""
+    (ref-tutorial, ref-naive) of the pure-Python comparison."""
     bench_case(case)
 
 
@@ -69,7 +69,7 @@ def test_epoch_boston(bench_case, case):
 
 @pytest.mark.bench_group("fit_demo")
 def test_fit_demo(bench_case, case):
-    """The README demo's fit, reduced to FIT_EPOCHS epochs."""
+    """The demo network's fit, reduced to FIT_EPOCHS epochs."""
     bench_case(case)
 
 

@@ -4,7 +4,7 @@ Run them::
 
     python -m tinynet bench                      # quick tables (python sizes capped)
     python -m tinynet bench --full --svg charts  # the whole sweep, and SVG charts
-    python -m tinynet bench --markdown           # a Markdown table for the README
+    python -m tinynet bench --markdown           # Markdown tables (docs/benchmarks.md)
     python -m pytest tests/benchmarks --benchmark-only --benchmark-json out.json
     python -m tinynet bench --from-json out.json # the pytest run as the same tables
     python -m pytest tests/benchmarks --benchmark-disable   # CI: each case once, checked
@@ -12,9 +12,10 @@ Run them::
 What is measured (``cases``): matrix products (square n = 16 … 1024, and the
 three batch-32 products of a Dense layer: forward a·Wᵀ, weight gradient δᵀ·a,
 input gradient δ·W), one Dense layer step at widths 16 … 1024, one epoch of
-the digits MLP and of Boston regression, and the README demo's fit (one of
-its ten epochs).  Every registered backend runs them ("python", "opencl", and
-any other), next to these references:
+the digits MLP and of Boston regression, and a fit of the demo's network
+(one of its ten epochs, validating on all the test digits).  Every
+registered backend runs them ("python", "opencl", and any other), next to
+these references:
 
 * ``ref-numpy``: the same workloads in NumPy float32 (left out without NumPy);
 * ``ref-numpy-1t``: the same with NumPy's BLAS held to one thread (OpenBLAS,
@@ -24,9 +25,8 @@ any other), next to these references:
 * ``ref-tutorial``: a per-neuron pure-Python network written the way the
   "backpropagation from scratch" tutorials write it (a list of neuron dicts
   per layer, ``for i in range(len(weights))`` loops, helper functions per
-  neuron: ``tutorial``), in the two epoch groups: the kind of code the core
-  issue's "≥ 2× a naive implementation" target was calibrated on (~23.3 M
-  instructions per digits sample on CPython 3.11 there, 23.79 M here);
+  neuron: ``tutorial``), in the two epoch groups (23.79 M instructions per
+  digits sample on CPython 3.11);
 * ``ref-naive``: a careful per-neuron pure-Python network, a dict per neuron
   and a ``zip`` loop per weight (``naive``), in the two epoch groups;
 * ``ref-peak``: the device's estimated peak GFLOP/s (``machine``), and the
@@ -35,9 +35,8 @@ any other), next to these references:
 The report (``report``) shows, per group: time per call, GFLOP/s or
 samples/s, the speed-up over the python backend, the fraction of the peak;
 then the Dense width from which each other backend is faster than pure
-Python, and the pure-Python speed target (digits MLP ≥ 800 samples/s on
-CPython 3.11, and ≥ 2× the tutorial-style network; the ratio to ``ref-naive``
-is shown too).
+Python, and the pure-Python digits epoch in samples/s on this machine, next
+to a reference figure and to the two per-neuron networks.
 
 Nothing here is imported by ``import tinynet``; NumPy and pyopencl are
 imported only when a case that needs them runs.

@@ -8,13 +8,13 @@ turns its ``--benchmark-json`` file into the same tables.
 
 By default it is quick: 3 rounds, at most about 2 s per case (a call longer
 than half that is timed once, except the digits epoch of python, ref-naive and
-ref-tutorial, three times each, for the speed target), and the python backend
+ref-tutorial, three times each, for the pure-Python comparison), and the python backend
 only up to the ``QUICK_PYTHON_MAX`` sizes; ``--full`` runs the python backend
 over the whole sweep of the pytest suite.
 
 ``--in-turn N`` is for comparing two or more backends on a noisy machine:
 instead of timing one case after another, it times every case once (the best
-of ``--rounds`` calls) in each of N rounds, so that a slow spell of the
+of ``--rounds`` calls) in each of N rounds, so that a slower stretch of a shared
 machine falls on all of them, and reports for each case the median of its N
 times and, against the first backend named, the median of the N ratios
 measured in the same round, with their range.  In each round a fast case
@@ -50,7 +50,7 @@ def add_arguments(parser):
                              "backends, ref-numpy, ref-numpy-1t, ref-naive, ref-tutorial, "
                              "ref-tinygrad)")
     parser.add_argument("--fit-epochs", type=int, default=None,
-                        help="epochs of the README demo fit to time (default 1 of its 10)")
+                        help="epochs of the demo network's fit to time (default 1 of its 10)")
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG chart per group to DIR")
     parser.add_argument("--markdown", action="store_true",
                         help="print Markdown (date, machine, OpenCL device, tables) instead of text")
@@ -111,7 +111,7 @@ def measure(case, rounds=3, budget=2.0, min_calls=1):
     return record
 
 
-#: Cases timed at least this many times even when slow: the speed target's rows.
+#: Cases timed at least this many times even when slow: the pure-Python comparison's rows.
 MIN_CALLS = {("epoch_digits", "python"): 3, ("epoch_digits", "ref-naive"): 3,
              ("epoch_digits", "ref-tutorial"): 3}
 
@@ -193,7 +193,7 @@ def run(args, out=None, err=None):
     if args.from_json:
         try:
             results = results_from_pytest_json(args.from_json)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, UnicodeDecodeError) as error:
             raise ValueError("cannot read the benchmark JSON {}: {}".format(args.from_json, error))
         if not results:
             raise ValueError("{} holds no tinynet benchmark results".format(args.from_json))
@@ -255,15 +255,24 @@ def run(args, out=None, err=None):
         notes.append("{} cases in {:.0f} s".format(len(results), time.perf_counter() - started))
         if not results:
             raise ValueError("nothing could be measured: " + "; ".join(notes))
-    if args.markdown:
-        out.write(markdown_report(results, notes) + "\n")
-    else:
-        out.write(text_report(results, notes) + "\n")
+    try:
+        report = (markdown_report if args.markdown else text_report)(results, notes)
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
+        if not args.from_json:
+            raise
+        raise ValueError("{} does not hold the numbers the report needs ({}: {})".format(
+            args.from_json, type(error).__name__, error)) from None
+    out.write(report + "\n")
     if args.svg:
         try:
             written = write_svgs(results, args.svg)
         except OSError as error:
             raise ValueError("cannot write the charts to {}: {}".format(
                 args.svg, error.strerror or error))
+        except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
+            if not args.from_json:
+                raise
+            raise ValueError("{} does not hold the numbers the charts need ({}: {})".format(
+                args.from_json, type(error).__name__, error)) from None
         (err if args.markdown else out).write("charts written: {}\n".format(", ".join(written)))
     return 0

@@ -1,11 +1,8 @@
 """The reference as the "backpropagation from scratch" tutorials write it.
 
-The core issue's speed target (tinynet's pure-Python backend at least 2× "a
-naive per-neuron implementation measured in the same run") was calibrated on
-"typical tutorial code (a dict per neuron, loops per weight)": ~390 samples/s
-and ~23.3 M CPU instructions per training sample on CPython 3.11.  The other
-per-neuron reference, ``naive.NaiveNetwork`` (``ref-naive``), is a careful
-version of that code (its inner loops are ``for w, x in zip(...)``, which
+Typical tutorial code keeps a dict per neuron and loops per weight.  The
+other per-neuron reference, ``naive.NaiveNetwork`` (``ref-naive``), is a
+careful version of that code (its inner loops are ``for w, x in zip(...)``, which
 tutorials rarely write) and costs noticeably less (18.32 M instructions per
 sample).  This module is that typical code, written in the tutorials' own
 idioms (23.79 M instructions per sample, measured with

@@ -13,6 +13,7 @@ module             public names
                    ``sine``, ``steps``, ``bumps``
 ``preprocessing``  ``train_test_split``, ``Standardizer``, ``one_hot``,
                    ``minibatches``
+``csvfile``        ``load_csv`` (your own data, from a CSV file)
 ``dataset``        ``Dataset`` (what every loader returns)
 =================  ======================================================
 
@@ -25,13 +26,14 @@ Dataset('wine', classification, 178 rows x 13 features, 3 classes)
 
 from .bundled import (load_boston, load_breast_cancer, load_digits16,
                       load_digits8, load_iris, load_wine)
+from .csvfile import load_csv
 from .dataset import Dataset
 from .generators import (bumps, circles, sine, steps, two_moons, two_spirals,
                          xor)
 from .preprocessing import Standardizer, minibatches, one_hot, train_test_split
 
 __all__ = [
-    "Dataset", "DATASETS", "load",
+    "Dataset", "DATASETS", "load", "load_csv",
     "load_boston", "load_digits16", "load_digits8", "load_iris", "load_wine",
     "load_breast_cancer",
     "xor", "two_spirals", "two_moons", "circles", "sine", "steps", "bumps",

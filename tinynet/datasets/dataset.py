@@ -2,7 +2,10 @@
 
 A `Dataset` is a plain container: inputs `X` as a list of rows (each a list of
 floats), targets `y`, an optional fixed test split, names for the columns and
-the targets, and a human-readable description with source and licence.
+the targets, and a human-readable description with source and licence.  The
+bundled loaders, the generated sets and ``load_csv`` (your own file) all
+return one, so ``net.fit(d.X, d.y)`` works on any of them, and
+``d.target_names[label]`` turns a predicted class back into its name.
 
 >>> d = Dataset("toy", X=[[0.0], [1.0]], y=[0, 1], feature_names=["x"],
 ...             target_names=["no", "yes"], task="classification")

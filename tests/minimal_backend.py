@@ -1,0 +1,175 @@
+"""A backend with the primitives and nothing else: the seam's proof of sufficiency.
+
+It implements exactly ``tinynet.backend.PRIMITIVES``, in the plainest loops,
+on matrices it wraps (``Matrix``: model code must not see a list inside), and
+inherits every fusion and hook from ``Backend``. ``tests/test_minimal_backend.py``
+runs the conformance suite and whole training runs on it against the
+reference. It is also the shortest template for a new backend.
+"""
+
+import math
+
+from tinynet.activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
+from tinynet.backend import Backend
+from tinynet.python_backend import counter_uniform
+
+
+class Matrix:
+    """A backend matrix: a list of rows, kept out of reach of model code."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows):
+        self.rows = rows
+
+
+def _sign(x):
+    return (x > 0.0) - (x < 0.0)
+
+
+def _argmax(row):
+    return max(range(len(row)), key=row.__getitem__)
+
+
+class MinimalBackend(Backend):
+    """Only the primitives, each written as its formula."""
+
+    name = "minimal"
+    tolerance = (1e-12, 1e-12)
+
+    # === Edges and gathers ==================================================
+
+    def array(self, rows):
+        return Matrix([[float(x) for x in row] for row in rows])
+
+    def to_list(self, M):
+        return [list(row) for row in M.rows]
+
+    def shape(self, M):
+        return (len(M.rows), len(M.rows[0]) if M.rows else 0)
+
+    def full(self, rows, cols, value):
+        return Matrix([[float(value)] * cols for _ in range(rows)])
+
+    def copy(self, M):
+        return Matrix(self.to_list(M))
+
+    def assign(self, dst, src):
+        dst.rows = self.to_list(src)
+
+    def take_rows(self, M, indices):
+        return Matrix([M.rows[i] for i in indices])
+
+    # === Products ===========================================================
+
+    def matmul(self, A, B):
+        columns = list(zip(*B.rows))
+        return Matrix([[sum(a * b for a, b in zip(row, col)) for col in columns] for row in A.rows])
+
+    def matmul_nt(self, A, B):
+        return Matrix([[sum(a * b for a, b in zip(row, other)) for other in B.rows] for row in A.rows])
+
+    def matmul_tn(self, A, B):
+        return Matrix([[sum(a * b for a, b in zip(col_a, col_b)) for col_b in zip(*B.rows)]
+                       for col_a in zip(*A.rows)])
+
+    # === Elementwise and reductions =========================================
+
+    def _each(self, f, A, B):
+        return Matrix([[f(x, y) for x, y in zip(a, b)] for a, b in zip(A.rows, B.rows)])
+
+    def add(self, A, B):
+        return self._each(lambda x, y: x + y, A, B)
+
+    def sub(self, A, B):
+        return self._each(lambda x, y: x - y, A, B)
+
+    def mul(self, A, B):
+        return self._each(lambda x, y: x * y, A, B)
+
+    def less(self, A, B):
+        return self._each(lambda x, y: 1.0 if x < y else 0.0, A, B)
+
+    def scale(self, A, s):
+        return Matrix([[s * x for x in row] for row in A.rows])
+
+    def add_row(self, A, b):
+        return Matrix([[x + y for x, y in zip(row, b.rows[0])] for row in A.rows])
+
+    def sum_rows(self, A):
+        return Matrix([[sum(column) for column in zip(*A.rows)]])
+
+    # === Activations ========================================================
+
+    def activation(self, name, Z, alpha=0.01):
+        if name == "softmax":
+            return Matrix([softmax(row) for row in Z.rows])
+        if name == "leaky_relu":
+            return Matrix([[leaky_relu(z, alpha) for z in row] for row in Z.rows])
+        return Matrix([[g(name)(z) for z in row] for row in Z.rows])
+
+    def activation_grad(self, name, Z, A, G, alpha=0.01):
+        if name == "softmax":
+            return Matrix([softmax_grad(a, grad) for a, grad in zip(A.rows, G.rows)])
+        if name == "leaky_relu":
+            return Matrix([[d * leaky_relu_prime(z, alpha) for d, z in zip(d_row, z_row)]
+                           for d_row, z_row in zip(G.rows, Z.rows)])
+        return Matrix([[d * g_prime(name)(z, a) for d, z, a in zip(d_row, z_row, a_row)]
+                       for d_row, z_row, a_row in zip(G.rows, Z.rows, A.rows)])
+
+    # === Losses (acc: a Backend.accumulator(), the list [total]) ============
+
+    def squared_error(self, A, T, acc, scale=0.5):
+        acc[0] += scale * sum((a - t) ** 2 for ar, tr in zip(A.rows, T.rows) for a, t in zip(ar, tr))
+        return self.scale(self.sub(A, T), 2.0 * scale)
+
+    def softmax_cross_entropy(self, Z, A, T, acc, correct=None):
+        for z_row, t_row in zip(Z.rows, T.rows):
+            z_max = max(z_row)
+            log_sum = z_max + math.log(sum(math.exp(z - z_max) for z in z_row))
+            acc[0] += sum(t * (log_sum - z) for z, t in zip(z_row, t_row) if t)
+        if correct is not None:
+            self.count_correct(A, T, correct)
+        return self.sub(A, T)
+
+    def logistic_loss(self, Z, A, T, acc, correct=None):
+        acc[0] += sum(max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
+                      for z_row, t_row in zip(Z.rows, T.rows) for z, t in zip(z_row, t_row))
+        if correct is not None:
+            self.count_correct(A, T, correct)
+        return self.sub(A, T)
+
+    def count_correct(self, A, T, acc):
+        for a, t in zip(A.rows, T.rows):
+            if len(a) == 1:
+                acc[0] += (a[0] > 0.5) == (t[0] > 0.5)
+            else:
+                acc[0] += _argmax(a) == _argmax(t)
+
+    def argmax_rows(self, A):
+        return [_argmax(row) for row in A.rows]
+
+    # === Optimiser updates ==================================================
+
+    def sgd_step(self, P, G, lr, l2=0.0, l1=0.0):
+        P.rows = [[p - lr * (d + l2 * p + l1 * _sign(p)) for p, d in zip(p_row, d_row)]
+                  for p_row, d_row in zip(P.rows, G.rows)]
+
+    def momentum_step(self, P, V, G, lr, mu, l2=0.0, l1=0.0):
+        V.rows = [[mu * v - lr * (d + l2 * p + l1 * _sign(p)) for p, v, d in zip(*rows)]
+                  for rows in zip(P.rows, V.rows, G.rows)]
+        P.rows = [[p + v for p, v in zip(p_row, v_row)] for p_row, v_row in zip(P.rows, V.rows)]
+
+    def adam_step(self, P, M, V, G, lr, beta1, beta2, eps, t, l2=0.0, l1=0.0):
+        grads = [[d + l2 * p + l1 * _sign(p) for p, d in zip(p_row, d_row)]
+                 for p_row, d_row in zip(P.rows, G.rows)]
+        M.rows = [[beta1 * m + (1 - beta1) * d for m, d in zip(*rows)] for rows in zip(M.rows, grads)]
+        V.rows = [[beta2 * v + (1 - beta2) * d * d for v, d in zip(*rows)] for rows in zip(V.rows, grads)]
+        P.rows = [[p - lr * (m / (1 - beta1 ** t)) / (math.sqrt(v / (1 - beta2 ** t)) + eps)
+                   for p, m, v in zip(*rows)] for rows in zip(P.rows, M.rows, V.rows)]
+
+    # === Randomness =========================================================
+
+    def uniform(self, rows, cols, seed, counter):
+        return Matrix([[counter_uniform(seed, counter, i * cols + j) for j in range(cols)]
+                       for i in range(rows)])
