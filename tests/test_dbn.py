@@ -133,3 +133,24 @@ def test_saving_is_atomic(tmp_path, monkeypatch):
         other.save(str(path))
     assert path.read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["rbm.json"]
+
+
+def test_the_models_need_only_the_primitives():
+    """On a backend with the primitives and nothing else, every model trains to the
+    reference's numbers: they use the seam and nothing beside it."""
+    from minimal_backend import MinimalBackend
+    X = _data(24, 8, seed=4)
+    results = []
+    for backend in ("python", MinimalBackend()):
+        ae = Autoencoder(8, 3, tied=True, sparsity="kl", noise="mask", seed=1, backend=backend)
+        ae.fit(X, epochs=2, batch_size=8, verbose=0)
+        stack = StackedAutoencoder([8, 4, 3], sparsity="l1", beta=0.01, noise="gaussian",
+                                   loss="squared_error", backend=backend)
+        stack.fit(X, epochs=1, batch_size=8, verbose=0)
+        dbn = DBN([8, 5, 3], seed=2, backend=backend)
+        dbn.fit(X, epochs=2, batch_size=6, k=2)
+        pcd = RBM(8, 4, seed=3, backend=backend)
+        pcd.fit(X, epochs=2, batch_size=5, persistent=True, validation_data=X[:4])
+        results.append((ae.reconstruct(X), stack.encode(X), dbn.transform(X), pcd.get_weights(),
+                        pcd.sample(start=X[:2], steps=3), dbn.to_network(2).predict(X[:3])))
+    assert_close(results[1], results[0], 1e-9, 1e-12)

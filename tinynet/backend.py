@@ -61,6 +61,9 @@ optimiser updates (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
 ``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)``
 randomness (counter-based: the same seed and counter give the same numbers everywhere)
 ``uniform(rows, cols, seed, counter)``     numbers in [0, 1) (``counter_uniform``)
+penalties (like a loss: add into ``acc``, return the gradient)
+``sparsity(A, kind, rho, beta, acc)``      a code's sparsity penalty: "kl", m·β·Σ_j KL(ρ‖ρ̂_j)
+                                           with ρ̂ the column means of A, or "l1", β·Σ|a|
 =========================================  ==========================================
 
 **2. Fusions** (``FUSIONS``): several primitives as one operation. Each is
@@ -140,6 +143,7 @@ PRIMITIVES = (
     "squared_error", "softmax_cross_entropy", "logistic_loss", "count_correct", "argmax_rows",
     "sgd_step", "momentum_step", "adam_step",
     "uniform",
+    "sparsity",
 )
 #: Tier 2: operations defined in ``Backend`` from the primitives; a device may fuse them.
 FUSIONS = (

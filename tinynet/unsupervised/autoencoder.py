@@ -233,7 +233,7 @@ class Autoencoder:
         """The mean code activation of each unit over X (ρ̂_j), as a list."""
         B = self.backend
         rows = self.net._inputs(X)[0]
-        return B.to_list(B.sum_rows(self._encode(B.array(rows)), 1.0 / len(rows)))[0]
+        return B.to_list(B.scale(B.sum_rows(self._encode(B.array(rows))), 1.0 / len(rows)))[0]
 
     def filters(self):
         """The encoder's weight rows, one per code unit (what each unit looks for)."""

@@ -126,8 +126,8 @@ class TiedDense(Dense):
         B = self.backend
         m = B.shape(delta)[0]
         self.delta = delta
-        self.dW_tied = B.matmul_tn(self.a_prev, delta, 1.0 / m)     # (n_code, n_in), as W_enc
-        self.db = B.sum_rows(delta, 1.0 / m)
+        self.dW_tied = B.scale(B.matmul_tn(self.a_prev, delta), 1.0 / m)   # (n_code, n_in), as W_enc
+        self.db = B.scale(B.sum_rows(delta), 1.0 / m)
 
     def delta_below(self, delta, below):
         """∂E/∂a_prev = delta·W_encᵀ, then the layer below applies its g'."""

@@ -97,11 +97,12 @@ class RBM:
 
     # === Contrastive divergence =============================================
 
-    def _statistics(self, V0, k, persistent, acc=None):
+    def _statistics(self, V0, k, persistent, acc=None, sign=1.0):
         """The CD-k (or persistent CD) estimate of ∂log p/∂(W, b, c) on the batch V0.
 
-        Returns (dW, db, dc) on the backend; adds Σ (p(v¹|h⁰) − v⁰)², the
-        reconstruction error, into ``acc`` if given.
+        Returns sign·(dW, db, dc) on the backend (sign −1: the direction a
+        descent step takes); adds Σ (p(v¹|h⁰) − v⁰)², the reconstruction
+        error, into ``acc`` if given.
         """
         B = self.backend
         m = B.shape(V0)[0]
@@ -121,9 +122,16 @@ class RBM:
                 Vk, _ = self._gibbs(Vk, k - 1)
         Hk = self._hidden(Vk)                         # p(h|v^k): the model's side
         n = B.shape(Vk)[0]
-        dW = B.sub(B.matmul_tn(H0, V0, 1.0 / m), B.matmul_tn(Hk, Vk, 1.0 / n))
-        db = B.sub(B.sum_rows(V0, 1.0 / m), B.sum_rows(Vk, 1.0 / n))
-        dc = B.sub(B.sum_rows(H0, 1.0 / m), B.sum_rows(Hk, 1.0 / n))
+
+        def data_minus_model(data, model):
+            """sign·(data/m − model/n): the difference of the two averages."""
+            if m == n:
+                return B.scale(B.sub(data, model), sign / m)
+            return B.sub(B.scale(data, sign / m), B.scale(model, sign / n))
+
+        dW = data_minus_model(B.matmul_tn(H0, V0), B.matmul_tn(Hk, Vk))    # ⟨h vᵀ⟩
+        db = data_minus_model(B.sum_rows(V0), B.sum_rows(Vk))              # ⟨v⟩
+        dc = data_minus_model(B.sum_rows(H0), B.sum_rows(Hk))              # ⟨h⟩
         return dW, db, dc
 
     def gradient(self, X, k=1, persistent=False):
@@ -171,11 +179,11 @@ class RBM:
             acc = B.accumulator()
             for first in range(0, n, batch_size):
                 V0 = B.take_rows(Xd, order[first:first + batch_size])
-                dW, db, dc = self._statistics(V0, k, persistent, acc)
                 # ascent on log p: the momentum step descends on −gradient (+ λ·W)
-                B.momentum_steps([(self.W, velocities[0], B.scale(dW, -1.0), weight_decay, 0.0),
-                                  (self.b, velocities[1], B.scale(db, -1.0), 0.0, 0.0),
-                                  (self.c, velocities[2], B.scale(dc, -1.0), 0.0, 0.0)], lr, momentum)
+                dW, db, dc = self._statistics(V0, k, persistent, acc, sign=-1.0)
+                B.momentum_steps([(self.W, velocities[0], dW, weight_decay, 0.0),
+                                  (self.b, velocities[1], db, 0.0, 0.0),
+                                  (self.c, velocities[2], dc, 0.0, 0.0)], lr, momentum)
             values = {"reconstruction_error": B.read(acc) / n,
                       "free_energy": self._mean_free_energy(monitor)}
             if val is not None:
