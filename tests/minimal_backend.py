@@ -11,6 +11,7 @@ import math
 
 from tinynet.activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
 from tinynet.backend import Backend
+from tinynet.patches import PatchTable
 from tinynet.python_backend import SPARSITY_EPS, counter_uniform
 
 
@@ -173,6 +174,54 @@ class MinimalBackend(Backend):
     def uniform(self, rows, cols, seed, counter):
         return Matrix([[counter_uniform(seed, counter, i * cols + j) for j in range(cols)]
                        for i in range(rows)])
+
+    # === Receptive fields (Conv2D, pooling) =================================
+
+    def patch_table(self, table, k, n):
+        return PatchTable(table, k, n)
+
+    def reshape(self, M, rows, cols):
+        flat = [x for row in M.rows for x in row]
+        if len(flat) != rows * cols:
+            raise ValueError("{} entries do not make a {} x {} matrix".format(len(flat), rows, cols))
+        return Matrix([flat[i * cols:(i + 1) * cols] for i in range(rows)])
+
+    def gather_patches(self, X, T):
+        out = []
+        for x in X.rows:
+            padded = x + [0.0]                       # index n reads 0 (padding)
+            for p in range(T.count):
+                out.append([padded[T.table[p * T.k + j]] for j in range(T.k)])
+        return Matrix(out)
+
+    def scatter_patches(self, G, T):
+        out = []
+        for s in range(len(G.rows) // T.count):
+            total = [0.0] * (T.n + 1)
+            for p in range(T.count):
+                for j, value in enumerate(G.rows[s * T.count + p]):
+                    total[T.table[p * T.k + j]] += value
+            out.append(total[:T.n])                  # what went to the padding is dropped
+        return Matrix(out)
+
+    def max_pool(self, X, T):
+        A, Arg = [], []
+        for x in X.rows:
+            padded = x + [0.0]
+            windows = [[padded[T.table[q * T.k + j]] for j in range(T.k)] for q in range(T.count)]
+            where = [_argmax(window) for window in windows]
+            A.append([window[j] for window, j in zip(windows, where)])
+            Arg.append(where)
+        return Matrix(A), Arg
+
+    def max_pool_grad(self, G, Arg, T):
+        out = []
+        for g_row, where in zip(G.rows, Arg):
+            total = [0.0] * (T.n + 1)
+            for q, (g_q, j) in enumerate(zip(g_row, where)):
+                total[T.table[q * T.k + j]] += g_q
+            out.append(total[:T.n])
+        return Matrix(out)
 
     # === Penalties ==========================================================
 

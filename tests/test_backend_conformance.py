@@ -426,6 +426,96 @@ def test_a_captured_step_gives_the_numbers_of_the_step(backend, optimizer):
     assert results[0] == results[1]
 
 
+# === Receptive fields: gathers, their adjoints, max pooling ================
+# (Conv2D and the pooling layers; the index tables come from tinynet.patches)
+
+import random  # noqa: E402
+
+from tinynet.patches import conv_table, pool_table  # noqa: E402
+
+# (image shape, layout, kernel, stride, padding): overlapping windows, padding,
+# strides, one channel and several, a 1x1 window, one window for the whole image
+CONV_CASES = [((1, 4, 4), "chw", 3, 1, 1), ((2, 5, 3), "hwc", 2, 1, 0), ((3, 6, 6), "chw", 3, 2, 2),
+              ((2, 3, 3), "hwc", 1, 1, 0), ((1, 3, 3), "chw", 3, 1, 0), ((4, 7, 5), "hwc", 3, 2, 1)]
+
+
+def _tables():
+    for shape, layout, k, stride, pad in CONV_CASES:
+        c, h, w = shape
+        yield conv_table(shape, k, stride, pad, layout), c * k * k, c * h * w
+    yield pool_table((3, 4, 4), 2), 4, 48
+    yield pool_table((2, 5, 5), 3, 1, "chw"), 9, 50
+
+
+def _gather_ref(X, table, k, n):
+    rows = []
+    for x in X:
+        for p in range(len(table) // k):
+            rows.append([x[i] if i < n else 0.0 for i in table[p * k:(p + 1) * k]])
+    return rows
+
+
+@pytest.mark.parametrize("case", range(len(CONV_CASES) + 2))
+def test_gather_patches_and_its_adjoint(backend, case):
+    table, k, n = list(_tables())[case]
+    T = backend.patch_table(table, k, n)
+    X = random_matrix(3, n, seed=40 + case)
+    patches = backend.gather_patches(backend.array(X), T)
+    assert backend.shape(patches) == (3 * len(table) // k, k)
+    close(backend, backend.to_list(patches), _gather_ref(X, table, k, n))
+    G = random_matrix(3 * len(table) // k, k, seed=50 + case)
+    expected = [[0.0] * n for _ in range(3)]
+    for s in range(3):
+        for f, i in enumerate(table):
+            if i < n:
+                expected[s][i] += G[s * len(table) // k + f // k][f % k]
+    got = backend.to_list(backend.scatter_patches(backend.array(G), T))
+    close(backend, got, expected, k)
+    # the adjoint: <gather(X), G> = <X, scatter(G)>
+    left = sum(a * g for row_a, row_g in zip(_gather_ref(X, table, k, n), G) for a, g in zip(row_a, row_g))
+    right = sum(x * v for row_x, row_v in zip(X, got) for x, v in zip(row_x, row_v))
+    assert right == pytest.approx(left, rel=backend.tolerance[0] * 100 * k, abs=1e-4)
+
+
+def test_gather_patches_reads_a_batch_in_place(backend):
+    """A batch from take_rows (which a device may leave unread) gathers like any matrix."""
+    table, k, n = conv_table((1, 3, 3), 2, 1, 1), 4, 9
+    T = backend.patch_table(table, k, n)
+    X = random_matrix(5, n, seed=60)
+    batch = backend.take_rows(backend.array(X), [4, 1])
+    close(backend, backend.to_list(backend.gather_patches(batch, T)), _gather_ref([X[4], X[1]], table, k, n))
+
+
+@pytest.mark.parametrize("case", range(len(CONV_CASES) + 2))
+def test_max_pool_and_the_max_gate(backend, case):
+    table, k, n = list(_tables())[case]
+    T = backend.patch_table(table, k, n)
+    rng = random.Random(case)
+    X = [[float(rng.randrange(-3, 4)) for _ in range(n)] for _ in range(3)]      # ties on purpose
+    A, Arg = backend.max_pool(backend.array(X), T)
+    windows = _gather_ref(X, table, k, n)
+    count = len(table) // k
+    assert backend.to_list(A) == [[max(windows[s * count + q]) for q in range(count)] for s in range(3)]
+    G = random_matrix(3, count, seed=70 + case)
+    expected = [[0.0] * n for _ in range(3)]
+    for s in range(3):
+        for q in range(count):
+            window = windows[s * count + q]
+            j = window.index(max(window))                   # the first largest entry
+            i = table[q * k + j]
+            if i < n:
+                expected[s][i] += G[s][q]
+    close(backend, backend.to_list(backend.max_pool_grad(backend.array(G), Arg, T)), expected, k)
+
+
+def test_reshape(backend):
+    M = backend.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert backend.to_list(backend.reshape(M, 3, 2)) == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    assert backend.to_list(backend.reshape(M, 1, 6)) == [[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]]
+    with pytest.raises(ValueError):
+        backend.reshape(M, 4, 2)
+
+
 # === Unsupervised learning: the sparsity penalty ============================
 
 def _naive_sparsity(A, kind, rho, beta):

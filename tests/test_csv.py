@@ -67,6 +67,14 @@ def test_header_is_detected_or_given():
         load_csv(io.StringIO(no_header), target="c")
 
 
+def test_a_spreadsheet_export_with_a_byte_order_mark_and_windows_lines(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes("\ufeffsize;kind\r\n1,5;small\r\n".replace(",", ".").encode("utf-8")
+                     + "9.0;large\r\n".encode("utf-8"))
+    d = load_csv(str(path), target="kind")
+    assert d.feature_names == ["size"] and d.X == [[1.5], [9.0]] and d.target_names == ["large", "small"]
+
+
 def test_semicolons_and_tabs_are_recognised():
     assert load_csv(io.StringIO("a;b\n1;2\n3;4\n")).X == [[1.0], [3.0]]
     assert load_csv(io.StringIO("a\tb\n1\t2\n3\t4\n")).y == [2.0, 4.0]

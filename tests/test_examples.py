@@ -33,6 +33,7 @@ PICTURES = {
     "optimizers": ["loss_curves.svg"],
     "logistic_vs_hidden": ["logistic.svg", "hidden.svg"],
     "xor": ["boundary.svg", "network.svg", "loss.svg"],
+    "cnn_digits": ["filters.svg", "feature_maps.svg", "feature_maps_2.svg", "loss_curves.svg"],
     "compare_backends": [],
     "autoencoder_digits": ["reconstructions.svg", "filters.svg", "loss.svg", "code_size.svg"],
     "sparse_features": ["filters_sparse.svg", "filters_plain.svg", "unit_activity.svg", "reconstructions.svg"],

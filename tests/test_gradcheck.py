@@ -74,3 +74,50 @@ def test_gradcheck_catches_a_wrong_gradient(precise_backend):
     result = gradcheck(net, X, y)
     assert not result.ok
     assert "MISMATCH" in str(result) and "layer 1 W" in result.errors
+
+
+# === Convolutional layers ===================================================
+# A Dense layer comes first, so that every image layer's ∂E/∂a_prev (the
+# adjoint gather, the max gate) reaches weights the check looks at.
+
+from tinynet import AvgPool2D, Conv2D, Flatten, MaxPool2D  # noqa: E402
+from tinynet.conv import ImageLayer  # noqa: E402
+
+IMAGE_STACKS = {
+    "conv3": lambda: [Conv2D(2, 3, 3, activation="tanh")],
+    "conv3_pad1": lambda: [Conv2D(2, 3, 3, padding=1, activation="sigmoid")],
+    "conv2_stride2": lambda: [Conv2D(2, 2, 2, stride=2, activation="tanh")],
+    "conv3_stride2_pad2": lambda: [Conv2D(2, 2, 3, stride=2, padding=2, activation="leaky_relu")],
+    "conv1": lambda: [Conv2D(2, 3, 1, activation="linear")],
+    "conv_conv": lambda: [Conv2D(2, 3, 3, padding=1, activation="tanh"), Conv2D(3, 2, 2, stride=2)],
+    "maxpool2": lambda: [Conv2D(2, 3, 3, padding=1, activation="tanh"), MaxPool2D(2)],
+    "maxpool3_stride1": lambda: [Conv2D(2, 2, 2, activation="tanh"), MaxPool2D(3, stride=1)],
+    "maxpool2_stride1": lambda: [MaxPool2D(2, stride=1), Conv2D(2, 2, 3, activation="tanh")],
+    "avgpool2": lambda: [Conv2D(2, 3, 3, padding=1, activation="relu"), AvgPool2D(2)],
+    "avgpool3_stride2": lambda: [AvgPool2D(3, stride=2), Conv2D(2, 2, 2, activation="sigmoid")],
+    "lenet": lambda: [Conv2D(2, 4, 3, padding=1, activation="tanh"), MaxPool2D(2), Dropout(0.2),
+                      Conv2D(4, 3, 2, activation="tanh")],
+}
+
+
+def _flat_width(layers):
+    """The width of the image layers' output (wired as a Network would)."""
+    shape = width = None
+    for layer in layers:
+        if isinstance(layer, ImageLayer):
+            layer.connect(shape, width)
+            shape, width = layer.out_shape, layer.n_out
+    return width
+
+
+@pytest.mark.parametrize("stack", sorted(IMAGE_STACKS))
+def test_conv_layers(precise_backend, stack):
+    layers = IMAGE_STACKS[stack]()
+    layers[0].input_shape = (2, 6, 5)
+    width = _flat_width(layers)
+    net = Network([Dense(3, 60, "tanh")] + layers + [Flatten(), Dense(width, 3, "softmax")],
+                  loss="cross_entropy", seed=2, backend=precise_backend)
+    X, y = data(3, "cross_entropy", m=4)
+    result = gradcheck(net, X, y, tolerance=tolerance(precise_backend), max_entries=60)
+    assert result.ok, str(result)
+    assert len(result.errors) == 2 * (2 + sum(isinstance(layer, Conv2D) for layer in layers))

@@ -25,7 +25,7 @@ def test_save_load_predict_identical(default_backend, tmp_path):
     assert again.get_weights() == net.get_weights()
     assert repr(again) == repr(net)
     data = json.loads(path.read_text())
-    assert data["format"] == "tinynet-network" and data["version"] == 1
+    assert data["format"] == "tinynet-network" and data["version"] == 2
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(default_backend, tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ Standard library only. The notation follows the lecture:
 
 from .activations import ACTIVATIONS
 from .backend import available_backends, backend_name, get_backend, register, use
+from .conv import Conv2D, Flatten
 from .errors import (BackendError, ConfigError, DataError, DataTypeError, DivergenceWarning,
                      GraphError, ModelFileError, NotBuiltError, ShapeError, TinynetError,
                      TrainingDiverged)
@@ -29,13 +30,14 @@ from .layers import Dense, Dropout, Neuron, NeuronView
 from .losses import LOSSES
 from .network import Network
 from .optim import SGD, Adam, Momentum
+from .pooling import AvgPool2D, MaxPool2D
 from .training import History
 from . import datasets            # tinynet.datasets.xor() works after a plain "import tinynet"
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "Dense", "Dropout", "Neuron", "NeuronView", "SGD", "Momentum", "Adam", "History",
+    "Network", "Dense", "Dropout", "Neuron", "NeuronView", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "SGD", "Momentum", "Adam", "History",
     "gradcheck", "use", "backend_name", "available_backends", "get_backend", "register",
     "ACTIVATIONS", "LOSSES", "INITIALIZERS",
     "TinynetError", "ShapeError", "DataError", "DataTypeError", "ModelFileError",

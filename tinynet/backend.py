@@ -61,6 +61,18 @@ optimiser updates (in place; l2, l1 add λ·w and λ·sign(w) to the gradient)
 ``adam_step(P, M, V, G, lr, beta1, beta2, eps, t, l2, l1)``
 randomness (counter-based: the same seed and counter give the same numbers everywhere)
 ``uniform(rows, cols, seed, counter)``     numbers in [0, 1) (``counter_uniform``)
+receptive fields (Conv2D and pooling; T is a table of windows, see tinynet.patches)
+``patch_table(table, k, n)``               T: windows of k indices into rows of n,
+                                           made once per shape (index n reads 0)
+``reshape(M, rows, cols)``                 the same entries, row-major, a new shape
+``gather_patches(X, T)``                   (m, n) -> (m·P, k): row s·P+p is window p
+                                           of sample s ("im2col")
+``scatter_patches(G, T)``                  (m·P, k) -> (m, n): its adjoint, each entry
+                                           added back where it was read from
+``max_pool(X, T)``                         (A, Arg): A[s][q] the largest entry of
+                                           window q, Arg which of its k it was
+``max_pool_grad(G, Arg, T)``               (m, Q) -> (m, n): G[s][q] routed to the
+                                           argmax of window q (the max gate)
 penalties (like a loss: add into ``acc``, return the gradient)
 ``sparsity(A, kind, rho, beta, acc)``      a code's sparsity penalty: "kl", m·β·Σ_j KL(ρ‖ρ̂_j)
                                            with ρ̂ the column means of A, or "l1", β·Σ|a|
@@ -143,6 +155,7 @@ PRIMITIVES = (
     "squared_error", "softmax_cross_entropy", "logistic_loss", "count_correct", "argmax_rows",
     "sgd_step", "momentum_step", "adam_step",
     "uniform",
+    "patch_table", "reshape", "gather_patches", "scatter_patches", "max_pool", "max_pool_grad",
     "sparsity",
 )
 #: Tier 2: operations defined in ``Backend`` from the primitives; a device may fuse them.

@@ -22,8 +22,8 @@ __all__ = ["ORDER", "examples_folder", "list_examples", "run", "example_parser"]
 ORDER = [
     "worked_example", "boston_regression", "digits16", "universal_approximation", "two_layer_numbers",
     "computational_graph", "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers",
-    "logistic_vs_hidden", "xor", "compare_backends", "autoencoder_digits", "sparse_features", "rbm_digits",
-    "dbn_pretraining",
+    "logistic_vs_hidden", "xor", "cnn_digits", "compare_backends", "autoencoder_digits", "sparse_features",
+    "rbm_digits", "dbn_pretraining",
 ]
 
 

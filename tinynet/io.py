@@ -2,7 +2,7 @@
 
 The file is plain JSON (never pickle, so loading a file cannot run code)::
 
-    {"format": "tinynet-network", "version": 1, "loss": "cross_entropy", "seed": 0,
+    {"format": "tinynet-network", "version": 2, "loss": "cross_entropy", "seed": 0,
      "layers": [{"type": "Dense", "n_in": 256, "n_out": 64, "activation": "sigmoid",
                  "init": "xavier", "alpha": 0.01, "W": [[...], ...], "b": [...]},
                 {"type": "Dropout", "p": 0.2}, ...],
@@ -24,6 +24,9 @@ Loading reads at most ``MAX_BYTES`` (100 MiB, or ``max_bytes``), then checks
 everything (format, version, types, shapes, finite numbers, known names)
 and builds the network only when the whole file is good; every problem is a
 ``ModelFileError`` naming the file and what is wrong.
+
+Version 2 added the image layers (Conv2D with its W and b, MaxPool2D,
+AvgPool2D, Flatten); files of version 1 (Dense and Dropout only) still load.
 """
 
 import errno
@@ -37,16 +40,20 @@ import time
 import zlib
 
 from .activations import ACTIVATIONS
+from .conv import Conv2D, Flatten
 from .errors import ConfigError, DataError, ModelFileError, TinynetError
 from .initializers import INITIALIZERS
 from .layers import Dense, Dropout
 from .losses import LOSSES
 from .options import check_seed, whole_number
+from .pooling import AvgPool2D, MaxPool2D
 
 __all__ = ["save", "load", "write_json", "to_dict", "from_dict", "FORMAT", "VERSION", "MAX_BYTES"]
 
 FORMAT = "tinynet-network"
-VERSION = 1
+VERSION = 2
+#: The versions this tinynet reads.
+READABLE = (1, 2)
 MAX_BYTES = 100 * 1024 * 1024
 #: The other models' files, read by tinynet.unsupervised.files.
 OTHER_FORMATS = ("tinynet-autoencoder", "tinynet-stacked-autoencoder", "tinynet-rbm", "tinynet-dbn")
@@ -65,7 +72,7 @@ def to_dict(net):
     layers = []
     for layer in net.layers:
         entry = layer.config()
-        if isinstance(layer, Dense):
+        if hasattr(layer, "get_weights"):          # Dense, Conv2D
             W, b = layer.get_weights()
             entry["W"], entry["b"] = W, b
         layers.append(entry)
@@ -224,9 +231,9 @@ def from_dict(data, backend=None, source="model"):
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fail("not a tinynet model file (expected \"format\": \"{}\")".format(FORMAT))
     version = data.get("version")
-    if type(version) is not int or version != VERSION:
-        fail("format version {} is not supported (this tinynet reads version {})".format(
-            _short(version), VERSION))
+    if type(version) is not int or version not in READABLE:
+        fail("format version {} is not supported (this tinynet reads versions {})".format(
+            _short(version), ", ".join(map(str, READABLE))))
     loss = data.get("loss")
     if not isinstance(loss, str) or loss not in LOSSES:
         fail("unknown loss {}".format(_short(loss)))
@@ -251,6 +258,8 @@ def from_dict(data, backend=None, source="model"):
             if not _number(p) or not 0 <= p < 1:
                 fail("{}: dropout p must be a number in [0, 1), got {}".format(where, _short(p)))
             layers.append(Dropout(p))
+        elif spec.get("type") in _IMAGE_LAYERS and data["version"] >= 2:
+            layers.append(_image_layer(spec, where, fail))
         else:
             fail("{} has unknown type {}".format(where, _short(kind)))
     try:
@@ -333,3 +342,44 @@ def _class_names(names, n_out):
     if isinstance(names, (list, tuple)) and len(names) == count and all(isinstance(n, str) for n in names):
         return list(names)
     return None
+
+
+
+_IMAGE_LAYERS = {"Conv2D": Conv2D, "MaxPool2D": MaxPool2D, "AvgPool2D": AvgPool2D, "Flatten": Flatten}
+_IMAGE_OPTIONS = {
+    "Conv2D": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "activation", "init",
+               "alpha", "input_shape"),
+    "MaxPool2D": ("size", "stride", "input_shape"),
+    "AvgPool2D": ("size", "stride", "input_shape"),
+    "Flatten": ("input_shape",),
+}
+
+
+def _image_layer(spec, where, fail):
+    """A Conv2D, pooling or Flatten layer from its entry (version 2), its weights checked."""
+    kind = spec["type"]
+    options = {key: spec[key] for key in _IMAGE_OPTIONS[kind] if key in spec}
+    if options.get("activation", "relu") not in ACTIVATIONS:
+        fail("{}: unknown activation {!r}".format(where, options["activation"]))
+    for key, value in options.items():
+        if key in ("activation", "init"):
+            continue
+        values = value if key == "input_shape" and isinstance(value, list) else [value]
+        if not all(_number(v) for v in values):
+            fail("{}: {} must be a number (or a list of them), got {!r}".format(where, key, value))
+    if not isinstance(options.get("init", ""), str):
+        options.pop("init")
+    try:
+        layer = _IMAGE_LAYERS[kind](**options)
+    except (TypeError, ValueError, TinynetError) as error:
+        fail("{}: {}".format(where, error))
+    if kind == "Conv2D":
+        W, b = spec.get("W"), spec.get("b")
+        rows, cols = layer.out_channels, layer.fan_in
+        if not isinstance(W, list) or len(W) != rows or not all(
+                isinstance(row, list) and len(row) == cols and all(_number(w) for w in row) for row in W):
+            fail("{}: W must be {} rows (filters) of {} finite numbers (C·k·k)".format(where, rows, cols))
+        if not isinstance(b, list) or len(b) != rows or not all(_number(x) for x in b):
+            fail("{}: b must be a list of {} finite numbers".format(where, rows))
+        layer._pending = (W, [b])
+    return layer

@@ -22,6 +22,7 @@ from . import losses
 from .backend import resolve
 from .checks import check_inputs, check_layers, check_outputs, check_targets
 from .errors import ConfigError, ShapeError
+from .conv import ImageLayer
 from .layers import Dense
 from .options import check_seed, check_size
 
@@ -53,17 +54,22 @@ class Network:
             layer.build(self.backend, rng, layer.n_in)
 
     def _wire_layers(self):
-        """Give each layer its index and width, and check that widths chain."""
-        if not isinstance(self.layers[0], Dense) or not isinstance(self.layers[-1], Dense):
-            raise ConfigError("the first and the last layer must be Dense layers")
-        width = None
+        """Give each layer its index and width, and check that widths (and image shapes) chain."""
+        first, last = self.layers[0], self.layers[-1]
+        if not isinstance(first, (Dense, ImageLayer)) or not isinstance(last, Dense):
+            raise ConfigError("the first layer must be a Dense or an image layer (Conv2D, …) and the "
+                             "last a Dense layer")
+        width = image = None                  # what the layer before gives: a width, an image shape
         for index, layer in enumerate(self.layers):
             layer.index = index
-            if isinstance(layer, Dense):
+            if isinstance(layer, ImageLayer):
+                layer.connect(image, width)
+                width, image = layer.n_out, layer.out_shape
+            elif isinstance(layer, Dense):
                 if width is not None and layer.n_in != width:
                     raise ShapeError("{} expects {} inputs but the layer before it gives {}".format(
                         layer.name, layer.n_in, width))
-                width = layer.n_out
+                width, image = layer.n_out, None
             else:
                 layer.n_in = layer.n_out = width
 
@@ -84,25 +90,40 @@ class Network:
     def __repr__(self):
         return "Network([{}], loss={!r})".format(", ".join(map(repr, self.layers)), self.loss)
 
+    @property
+    def weighted_layers(self):
+        """The layers with weights and biases (Dense, Conv2D), in order."""
+        return [layer for layer in self.layers if hasattr(layer, "get_weights")]
+
     def count_parameters(self):
-        """The number of weights and biases: Σ n_out·(n_in + 1) over Dense layers."""
-        return sum(layer.n_out * (layer.n_in + 1) for layer in self.dense_layers)
+        """The number of weights and biases: Σ n_out·(n_in + 1) over Dense layers,
+        Σ C_out·(C·k·k + 1) over Conv2D layers."""
+        return sum(_parameter_count(layer) for layer in self.layers)
 
     def summary(self):
         """A table of the layers, their shapes and parameter counts."""
-        lines = ["{:<4} {:<10} {:<18} {:<10} {:>10}".format("#", "layer", "W shape", "output", "parameters")]
+        lines = ["{:<4} {:<10} {:<24} {:<16} {:>10}".format("#", "layer", "W shape", "output", "parameters")]
         lines.append("-" * len(lines[0]))
         for layer in self.layers:
+            kind, shape, output = type(layer).__name__, "", "(m, {})".format(layer.n_out)
             if isinstance(layer, Dense):
-                kind, shape = "Dense", "({}, {}) {}".format(layer.n_out, layer.n_in, layer.activation)
-                count = layer.n_out * (layer.n_in + 1)
-            else:
-                kind, shape, count = type(layer).__name__, "p={}".format(layer.p), 0
-            lines.append("{:<4} {:<10} {:<18} {:<10} {:>10,}".format(
-                layer.index + 1, kind, shape, "(m, {})".format(layer.n_out), count))
+                shape = "({}, {}) {}".format(layer.n_out, layer.n_in, layer.activation)
+            elif hasattr(layer, "kernel_size"):
+                shape = "({}, {}·{}·{}) {}".format(layer.out_channels, layer.in_channels, layer.kernel_size,
+                                                   layer.kernel_size, layer.activation)
+            elif hasattr(layer, "size"):
+                shape = "{}×{} windows, stride {}".format(layer.size, layer.size, layer.stride)
+            elif hasattr(layer, "p"):
+                shape = "p={}".format(layer.p)
+            if getattr(layer, "out_shape", None):
+                output = "(m, {}, {}, {})".format(*layer.out_shape)
+            lines.append("{:<4} {:<10} {:<24} {:<16} {:>10,}".format(
+                layer.index + 1, kind, shape, output, _parameter_count(layer)))
         lines.append("-" * len(lines[0]))
+        inputs = getattr(self.layers[0], "in_shape", None)
         lines.append("{} inputs → {} outputs, loss {}, {:,} parameters, backend {}".format(
-            self.n_in, self.n_out, self.loss, self.count_parameters(), self.backend.name))
+            "{} ({}×{}×{})".format(self.n_in, *inputs) if inputs else self.n_in, self.n_out, self.loss,
+            self.count_parameters(), self.backend.name))
         return "\n".join(lines)
 
     # === Forward and backward ===============================================
@@ -133,8 +154,8 @@ class Network:
     def gradients(self, X, y):
         """Backpropagate (X, y) without changing anything: the teaching view.
 
-        Returns (E, [(dE/dW, dE/db), ...] per Dense layer) as plain lists, E
-        the mean loss; each layer also keeps ``delta``, ``dW`` and ``db``.
+        Returns (E, [(dE/dW, dE/db), ...] per Dense or Conv2D layer) as
+        plain lists, E the mean loss; each layer also keeps ``delta``, ``dW`` and ``db``.
         It runs in training mode, as a step of ``fit`` would, but leaves the
         network as it was: a Dropout layer uses the mask its next training
         step would draw and then rewinds its counter, so calling it twice
@@ -151,7 +172,7 @@ class Network:
             for layer, counter in counters:
                 layer.counter = counter
         B = self.backend
-        grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.dense_layers]
+        grads = [(B.to_list(layer.dW), B.to_list(layer.db)[0]) for layer in self.weighted_layers]
         return B.read(acc) / len(rows), grads
 
     def train_step(self, X, T, optimizer, loss_sum=None, correct_sum=None):
@@ -238,8 +259,8 @@ class Network:
                    lr=lr, **options)
 
     def get_weights(self):
-        """[(W, b), …] for every Dense layer, as plain lists."""
-        return [layer.get_weights() for layer in self.dense_layers]
+        """[(W, b), …] for every Dense (and Conv2D) layer, as plain lists."""
+        return [layer.get_weights() for layer in self.weighted_layers]
 
     def save(self, path):
         """Write the network to a JSON file (atomically); see ``tinynet.io``."""
@@ -271,3 +292,9 @@ class Network:
     def restore(self, snapshot):
         for (_, P, _, _), saved in zip(self.parameters(), snapshot):
             self.backend.assign(P, saved)
+
+
+def _parameter_count(layer):
+    if isinstance(layer, Dense):
+        return layer.n_out * (layer.n_in + 1)
+    return layer.count_parameters() if hasattr(layer, "count_parameters") else 0

@@ -32,11 +32,13 @@ Besides:
 
 import math
 import sys
-from itertools import repeat
-from operator import add, mul, sub
+from itertools import chain, repeat
+from operator import add, itemgetter, mul, sub
 
+from . import _loops_pypy
 from .activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
 from .backend import Backend
+from .patches import PatchTable
 
 __all__ = ["PythonBackend", "counter_uniform", "dot", "dots", "plain_dot", "plain_dots", "LOOP_SHAPES"]
 
@@ -45,8 +47,7 @@ _log = math.log
 _log1p = math.log1p
 
 
-# === The dot product, plain and fast ========================================
-
+# === The dot product, plain and fast =================================
 def plain_dot(u, v):
     """u·v = Σ_i u_i·v_i."""
     return sum(u_i * v_i for u_i, v_i in zip(u, v))
@@ -73,28 +74,18 @@ def _sumprod_dots(u, rows):
     return list(map(math.sumprod, repeat(u), rows))
 
 
-def _index_dot(u, v):
-    total = 0.0
-    for i in range(len(u)):
-        total += u[i] * v[i]
-    return total
-
-
-def _index_dots(u, rows):
-    return [_index_dot(u, v) for v in rows]
-
-
 #: (dot, dots) in each loop shape; all compute plain_dot and plain_dots.
 LOOP_SHAPES = {
     "plain": (plain_dot, plain_dots),
     "map": (_map_dot, _map_dots),                                  # CPython < 3.12
     "sumprod": (getattr(math, "sumprod", None), _sumprod_dots),    # CPython 3.12+
-    "index": (_index_dot, _index_dots),                            # PyPy
+    "index": (_loops_pypy.dot, _loops_pypy.dots),                  # PyPy
 }
 
 
 def fastest():
-    """The loop shape this interpreter runs fastest."""
+    """The loop shape this interpreter runs fastest (on PyPy, the end of this module
+    goes further: whole products as index loops, from tinynet/_loops_pypy.py)."""
     if sys.implementation.name == "pypy":
         return "index"
     return "sumprod" if hasattr(math, "sumprod") else "map"
@@ -351,6 +342,86 @@ class PythonBackend(Backend):
         m = len(delta)
         return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
 
+    # === Receptive fields: gathers and their adjoints (Conv2D, pooling) =====
+    #
+    # A patch table says which entries of a sample's row each window reads
+    # (tinynet.patches); it is made once per shape.  Every loop below is over
+    # windows or samples, never over single entries: the entries move with
+    # ``itemgetter`` (one C call per sample) and ``map``.
+
+    def patch_table(self, table, k, n):
+        """The index table ``table`` (windows of k entries, rows of n), ready to use."""
+        T = PatchTable(table, k, n)
+        T.get = _getter(T.table)                  # row + [0.0] -> the windows' entries
+        T.get_back = _getter(T.inverse)           # windows' entries + [0.0] -> per input
+        T.starts = range(0, T.count * k, k)
+        return T
+
+    def reshape(self, M, rows, cols):
+        """The same entries, read row by row, as a (rows, cols) matrix."""
+        flat = list(chain.from_iterable(M))
+        if len(flat) != rows * cols:
+            raise ValueError("reshape: {} entries do not make a {} x {} matrix".format(
+                len(flat), rows, cols))
+        return [flat[i:i + cols] for i in range(0, rows * cols, cols)]
+
+    def gather_patches(self, X, T):
+        """The windows of every sample, one per row ("im2col").
+
+        Row s·P + p of the result is [x_s[i] for i in the table's window p],
+        where x_s is row s of X with a 0.0 appended (index n: padding).
+        (m, n) -> (m·P, k).
+        """
+        get, k, starts = T.get, T.k, T.starts
+        out = []
+        for x in X:
+            v = list(get(x + _PAD))
+            out.extend([v[i:i + k] for i in starts])
+        return out
+
+    def scatter_patches(self, G, T):
+        """The adjoint of ``gather_patches``: each window entry added back where it came from.
+
+        out[s][i] = Σ G[s·P + p][j] over the (p, j) whose table index is i
+        (entries read from the padding index n are dropped).  (m·P, k) -> (m, n).
+        """
+        count = T.count
+        return [_scatter_row(list(chain.from_iterable(G[s:s + count])), T)
+                for s in range(0, len(G), count)]
+
+    def max_pool(self, X, T):
+        """The largest entry of each window, and which one it was.
+
+        A[s][q] = max_j x_s[table[q·k + j]]; Arg[s][q] = the first j that
+        attains it (remembered for ``max_pool_grad``).  (m, n) -> (m, Q), Arg.
+        """
+        get, k = T.get, T.k
+        A, Arg = [], []
+        for x in X:
+            v = get(x + _PAD)
+            columns = [v[j::k] for j in range(k)]        # entry j of every window
+            if k == 1:
+                best, where = list(columns[0]), [0] * T.count
+            else:
+                best = list(map(max, *columns))
+                where = list(map(tuple.index, zip(*columns), best))
+            A.append(best)
+            Arg.append(where)
+        return A, Arg
+
+    def max_pool_grad(self, G, Arg, T):
+        """The max gate backwards: each window's gradient goes to its argmax only.
+
+        out[s][table[q·k + Arg[s][q]]] += G[s][q]; every other input gets 0.
+        (m, Q) -> (m, n).
+        """
+        size = T.count * T.k
+        out = []
+        for g_row, where in zip(G, Arg):
+            routed = dict(zip(map(add, T.starts, where), g_row))     # window entry -> gradient
+            out.append(_scatter_row(list(map(routed.get, range(size), repeat(0.0))), T))
+        return out
+
     # === Unsupervised learning: the sparsity penalty of a code =============
     # A primitive: the KL form divides by the mean activation, which nothing
     # else does. Used by the Sparsity layer of tinynet.unsupervised.
@@ -402,3 +473,42 @@ def _penalised(P, G, l2, l1):
     """G + l2·P + l1·sign(P): the gradient of E + (l2/2)·Σw² + l1·Σ|w|."""
     return [[g + l2 * p + l1 * ((p > 0.0) - (p < 0.0)) for p, g in zip(p_row, g_row)]
             for p_row, g_row in zip(P, G)]
+
+
+_PAD = [0.0]
+
+
+def _getter(indices):
+    """itemgetter(*indices) that always returns a tuple (even for one index)."""
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda row: (row[index],)
+    if not indices:
+        return lambda row: ()
+    return itemgetter(*indices)
+
+
+def _scatter_row(flat, T):
+    """Σ over the window entries f that read input i, for every input i.
+
+    ``flat`` holds one sample's window entries (P·k of them); the adjoint
+    table lists, for each input, the entries that read it (padded with a
+    pointer at the 0.0 appended here).
+    """
+    v = T.get_back(flat + _PAD)
+    width = T.width
+    if width == 1:
+        return list(v)
+    total = list(v[0::width])
+    for j in range(1, width):
+        total = list(map(add, total, v[j::width]))
+    return total
+
+
+# === On PyPy ================================================================
+# PyPy's JIT runs index loops over lists of floats faster than the C idioms
+# above. There, the same formulas, adding the same terms in the same order,
+# come from tinynet/_loops_pypy.py (each beside its plain form): chosen here, once.
+if sys.implementation.name == "pypy":
+    class PythonBackend(_loops_pypy.PyPyLoops, PythonBackend):  # noqa: F811
+        __doc__ = PythonBackend.__doc__

@@ -51,8 +51,9 @@ Captured steps (``tinynet_opencl.capture``): ``captured(step)``, which
 the later batches without running the step's Python: the same kernels on
 the same buffers, pointed at each new batch's row numbers.
 
-Two parts of the class live in modules of their own: the optimiser steps
-(``tinynet_opencl.steps``) and what happens when the device fails mid-run
+Three parts of the class live in modules of their own: the optimiser steps
+(``tinynet_opencl.steps``), the gathers of Conv2D and pooling
+(``tinynet_opencl.gathers``) and what happens when the device fails mid-run
 (``tinynet_opencl.failures``: the error, and the weights kept on the host).
 
 >>> B = OpenCLBackend()                                   # doctest: +SKIP
@@ -72,6 +73,7 @@ from .capture import Captured
 from .deferred import Gather, Grads, OutputForward, OutputStep
 from .context import choose_device, device_summary, load_pyopencl
 from .failures import DeviceFailures
+from .gathers import ReceptiveFields
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for, tiles_for
 from .steps import OptimiserSteps
 from .unsupervised import UnsupervisedOps
@@ -155,7 +157,7 @@ class CLMatrix:
         return "<CLMatrix {}x{}>".format(*self.shape)
 
 
-class OpenCLBackend(OptimiserSteps, UnsupervisedOps, DeviceFailures, Backend):
+class OpenCLBackend(OptimiserSteps, ReceptiveFields, UnsupervisedOps, DeviceFailures, Backend):
     """tinynet's matrix operations as OpenCL kernels on one device.
 
     ``device``: "P:D" (platform and device index), "P", or part of a device

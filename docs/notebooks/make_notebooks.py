@@ -22,6 +22,16 @@ if os.path.isdir(os.path.join(root, "tinynet")):
 import tinynet
 print("tinynet", tinynet.__version__, "on the", tinynet.backend_name(), "backend")'''
 
+#: The lecture's 2-2-2-2 network with the slides' weights, built in notebooks 2 and 3.
+LECTURE_NET = '''LECTURE = [                                   # (W, b) of each layer, as on the slides
+    ([[1.0, -2.0], [-1.0, 1.0]], [1.0, 0.0]),
+    ([[2.0, -1.0], [-2.0, -1.0]], [0.0, 0.0]),
+    ([[3.0, -1.0], [-1.0, 4.0]], [-2.0, 2.0]),
+]
+net = Network([Dense(2, 2, "sigmoid") for _ in LECTURE], loss="squared_error", backend="python")
+for layer, (W, b) in zip(net.layers, LECTURE):
+    layer.set_weights(W, b)'''
+
 NOTEBOOKS = {}
 
 NOTEBOOKS["1_neuron.ipynb"] = [
@@ -80,16 +90,7 @@ sigmoid output layer of two units. With the weights from the slides it maps
 
 Each layer l computes z = W[l]·a + b[l] and a = σ(z), with W[l] of shape (n[l], n[l−1])."""),
     ("code", SETUP),
-    ("code", """from tinynet import Dense, Network
-
-LECTURE = [                                   # (W, b) of each layer, as on the slides
-    ([[1.0, -2.0], [-1.0, 1.0]], [1.0, 0.0]),
-    ([[2.0, -1.0], [-2.0, -1.0]], [0.0, 0.0]),
-    ([[3.0, -1.0], [-1.0, 4.0]], [-2.0, 2.0]),
-]
-net = Network([Dense(2, 2, "sigmoid") for _ in LECTURE], loss="squared_error", backend="python")
-for layer, (W, b) in zip(net.layers, LECTURE):
-    layer.set_weights(W, b)
+    ("code", "from tinynet import Dense, Network\n\n" + LECTURE_NET + """
 for x in ([1.0, -1.0], [0.0, 0.0]):
     print(x, "→", [round(a, 2) for a in net.predict(x)])"""),
     ("md", """## Layer by layer
@@ -117,16 +118,7 @@ With the squared error E = ½·Σ_k (a_k − t_k)² the lecture's rules are
 For a sigmoid, g′(z) = a·(1 − a). Here they are in plain Python for the worked example, next to
 what tinynet computes. (The lecture's w_jk is `W[k][j]` in code: row k holds unit k's weights.)"""),
     ("code", SETUP),
-    ("code", """from tinynet import Dense, Network, gradcheck
-
-LECTURE = [
-    ([[1.0, -2.0], [-1.0, 1.0]], [1.0, 0.0]),
-    ([[2.0, -1.0], [-2.0, -1.0]], [0.0, 0.0]),
-    ([[3.0, -1.0], [-1.0, 4.0]], [-2.0, 2.0]),
-]
-net = Network([Dense(2, 2, "sigmoid") for _ in LECTURE], loss="squared_error", backend="python")
-for layer, (W, b) in zip(net.layers, LECTURE):
-    layer.set_weights(W, b)
+    ("code", "from tinynet import Dense, Network, gradcheck\n\n" + LECTURE_NET + """
 x, t = [1.0, -1.0], [1.0, 0.0]"""),
     ("code", """B = net.backend
 net.forward(B.array([x]))

@@ -73,6 +73,19 @@ def test_fit_demo(bench_case, case):
     bench_case(case)
 
 
+@pytest.mark.bench_group("conv_step")
+def test_conv_step(bench_case, case):
+    """One Conv2D layer C→C, 3×3, padding 1 on 16×16: forward, backward, input gradient, SGD
+    (batch 32), with PyTorch on the CPU (ref-torch) where it is installed."""
+    bench_case(case)
+
+
+@pytest.mark.bench_group("epoch_cnn")
+def test_epoch_cnn(bench_case, case):
+    """One epoch of the digits CNN (conv 8 → pool → conv 16 → pool → 10) on 640 digits."""
+    bench_case(case)
+
+
 @pytest.mark.bench_group("rbm_epoch")
 def test_rbm_epoch(bench_case, case):
     """One epoch of CD-1 for an RBM(256, 100) on 600 digits: the weights stay on the backend."""

@@ -9,6 +9,7 @@ they compute the same numbers.  Ordinary tests (no pytest-benchmark needed).
 import importlib.util
 import math
 import os
+import platform
 import random
 
 import pytest
@@ -109,7 +110,7 @@ def _rows(**seconds):
 def test_pure_python_lines_compare_with_each_per_neuron_reference():
     lines = pure_python_lines(_rows(python=2.0, ref_tutorial=4.1, ref_naive=3.0))
     assert len(lines) == 3
-    assert lines[0].startswith("pure Python, digits MLP epoch: 800 samples/s on this machine (CPython ")
+    assert lines[0].startswith("pure Python, digits MLP epoch: 800 samples/s on this machine (")
     assert "for comparison 943 samples/s on a 2-core Intel Xeon VM" in lines[0]
     assert lines[1] == ("  tinynet python ran 2.05× as fast as the tutorial-style per-neuron network "
                         "(390 samples/s)")
@@ -122,6 +123,13 @@ def test_pure_python_lines_compare_with_each_per_neuron_reference():
     assert "the tutorial-style per-neuron network" in report
     for word in ("target", "NOT met", "issue"):               # it speaks of the user's machine
         assert word not in report
+
+
+def test_the_pure_python_line_names_the_interpreter(monkeypatch):
+    monkeypatch.setattr(platform, "python_implementation", lambda: "PyPy")
+    monkeypatch.setattr(platform, "python_version", lambda: "3.9.16")
+    line = pure_python_lines(_rows(python=2.0))[0]
+    assert "samples/s on this machine (PyPy 3.9.16, " in line
 
 
 def test_count_instructions_runs_every_implementation():

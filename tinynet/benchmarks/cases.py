@@ -35,14 +35,14 @@ import random
 from .. import datasets
 from ..backend import available_backends, get_backend
 from ..errors import TinynetError
-from . import machine
+from . import conv_cases, machine
 
 __all__ = ["GROUPS", "SIZES", "BATCH", "PYTHON_MAX", "QUICK_PYTHON_MAX", "FIT_EPOCHS",
            "Case", "Prepared", "Unavailable", "cases", "implementations", "unavailable"]
 
 SIZES = (16, 32, 64, 128, 256, 512, 1024)
 BATCH = 32
-REFS = ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tutorial", "ref-tinygrad")
+REFS = ("ref-numpy", "ref-numpy-1t", "ref-naive", "ref-tutorial", "ref-tinygrad") + conv_cases.TORCH_REFS
 #: The per-neuron pure-Python references (standard library only, always available).
 PER_NEURON_REFS = ("ref-naive", "ref-tutorial")
 #: The NumPy references: default BLAS threads, and one thread.
@@ -83,6 +83,12 @@ GROUPS = {
 }
 SWEEPS = ("matmul", "matmul_nt", "matmul_tn", "matmul_nn", "dense_step")
 
+# The convolution groups (conv_step, epoch_cnn) and the ref-torch rows: tinynet.benchmarks.conv_cases.
+GROUPS.update(conv_cases.GROUPS)
+PYTHON_MAX.update(conv_cases.PYTHON_MAX)
+QUICK_PYTHON_MAX.update(conv_cases.QUICK_PYTHON_MAX)
+SWEEPS += tuple(conv_cases.SIZES)
+
 
 class Unavailable(Exception):
     """This case cannot run here (no such backend, no device, no NumPy); the reason."""
@@ -119,7 +125,7 @@ class Case:
             raise Unavailable(why)
         if self.impl in NUMPY_REFS:
             impl = _numpy_impl()
-        elif self.impl in PER_NEURON_REFS + ("ref-tinygrad",):
+        elif self.impl in PER_NEURON_REFS + ("ref-tinygrad",) + conv_cases.TORCH_REFS:
             impl = None
         else:
             impl = get_backend(self.impl)
@@ -143,6 +149,10 @@ class Case:
             dtype, device, peak = "float32", "CPU, 1 thread", machine.cpu_peak("float32", cores=1)
         elif self.impl == "ref-tinygrad":
             dtype, device, peak = "float32", "tinygrad " + os.environ.get("DEV", "CL"), None
+        elif self.impl in conv_cases.TORCH_REFS:
+            from .torch_ref import threads
+            dtype, device = "float32", "CPU, {} threads (PyTorch)".format(threads())
+            peak = machine.cpu_peak("float32", cores=threads())
         else:
             dtype = getattr(impl, "dtype", "?")
             device_info = machine.opencl_device_info(impl)
@@ -159,6 +169,8 @@ def unavailable(impl):
     """Why ``impl`` cannot run here (a line), or None when it can."""
     if impl in PER_NEURON_REFS:
         return None
+    if impl in conv_cases.TORCH_REFS:
+        return conv_cases.torch_unavailable()
     if impl in NUMPY_REFS:
         try:
             from .numpy_ref import one_blas_thread, require_numpy
@@ -199,7 +211,7 @@ def cases(groups=None, impls=None, python_max=None, fit_epochs=None):
             if impl in REFS and impl not in refs:
                 continue
             if group in SWEEPS:
-                for size in SIZES:
+                for size in conv_cases.SIZES.get(group, SIZES):
                     if impl == "python" and size > python_max.get(group, max(SIZES)):
                         continue
                     found.append(Case(group, impl, size))
@@ -595,5 +607,7 @@ _SETUPS = {
     "epoch_digits": _epoch_setup("digits"),
     "epoch_boston": _epoch_setup("boston"),
     "fit_demo": _fit_setup,
+    "conv_step": lambda case, impl: Prepared(**conv_cases.SETUPS["conv_step"](case, impl)),
+    "epoch_cnn": lambda case, impl: Prepared(**conv_cases.SETUPS["epoch_cnn"](case, impl, _digits, _one_hot)),
     "rbm_epoch": _rbm_epoch_setup,
 }

@@ -48,7 +48,7 @@ def add_arguments(parser):
     parser.add_argument("--backends", default="",
                         help="comma-separated backends and references (default: all registered "
                              "backends, ref-numpy, ref-numpy-1t, ref-naive, ref-tutorial, "
-                             "ref-tinygrad)")
+                             "ref-tinygrad, ref-torch)")
     parser.add_argument("--fit-epochs", type=int, default=None,
                         help="epochs of the demo network's fit to time (default 1 of its 10)")
     parser.add_argument("--svg", metavar="DIR", help="also write one SVG chart per group to DIR")

@@ -130,9 +130,10 @@ def pure_python_lines(results):
     py = rows["python"]
     rate = py["samples"] / py["seconds"]
     reference, where, when = REFERENCE_PYTHON_EPOCH
-    lines = ["pure Python, digits MLP epoch: {:,.0f} samples/s on this machine (CPython {}, {}); "
+    lines = ["pure Python, digits MLP epoch: {:,.0f} samples/s on this machine ({} {}, {}); "
              "for comparison {:,} samples/s on a {} ({})".format(
-                 rate, platform.python_version(), sys.executable or "?", reference, where, when)]
+                 rate, platform.python_implementation(), platform.python_version(),
+                 sys.executable or "?", reference, where, when)]
     for impl, label in PER_NEURON_REFS:
         if impl not in rows:
             continue

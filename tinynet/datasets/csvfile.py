@@ -43,7 +43,7 @@ _DELIMITERS = ",;\t"
 
 
 def load_csv(path, target=-1, header="auto", task="auto", missing="error", delimiter=None,
-             name=None, encoding="utf-8"):
+             name=None, encoding="utf-8-sig"):
     """Read a CSV file into a `Dataset`: every column but ``target`` is an input.
 
     path       a file name, or an open text file
@@ -58,6 +58,8 @@ def load_csv(path, target=-1, header="auto", task="auto", missing="error", delim
                the rows that have one (the description says how many)
     delimiter  None: guessed among comma, semicolon and tab
     name       the data set's name (default: the file name without .csv)
+    encoding   of the file (default UTF-8, with or without the mark some
+               spreadsheets write first)
 
     Class labels are 0 … k−1 for the class names in sorted order (numbers in
     numeric order); ``target_names[label]`` gives the name back.

@@ -31,11 +31,13 @@ blocks so that a classroom-sized product still has thousands of work-items.
 
 The families, one module each: ``shared`` (types, helpers, activation
 numbers), ``products``, ``elementwise``, ``losses``, ``optimisers``,
-``randomness``, ``output_step`` and ``unsupervised``; ``SOURCE`` joins them in the order the
+``randomness``, ``output_step``, ``gathers`` (Conv2D and pooling) and
+``unsupervised`` (the sparsity penalty); ``SOURCE`` joins them in the order the
 OpenCL C needs (each helper before its first use).
 """
 
 from .elementwise import ELEMENTWISE
+from .gathers import GATHERS
 from .losses import REDUCTIONS
 from .optimisers import DENSE_GRADS_STEP, DENSE_GRADS_STEP_T, MULTI_STEPS, OPTIMISERS, STEP_SLOTS
 from .output_step import OUTPUT_STEP
@@ -48,4 +50,4 @@ __all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS", "STEP_SLOTS"]
 
 SOURCE = (PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS
           + OPTIMISERS + MULTI_STEPS + DENSE_GRADS_STEP + DENSE_GRADS_STEP_T + OUTPUT_STEP
-          + RANDOM + SPARSITY)
+          + RANDOM + GATHERS + SPARSITY)
