@@ -38,6 +38,7 @@ from . import activations
 from .errors import ShapeError
 from .initializers import default_initializer, initial_weights
 from .layers import Layer
+from .options import check_size
 from .patches import conv_table, output_size
 
 __all__ = ["Conv2D", "Flatten", "ImageLayer"]
@@ -95,9 +96,12 @@ class ImageLayer(Layer):
                     self.name, _shape_text(given), _shape_text(shape)))
             self.layout = "hwc"
         self.in_shape = tuple(shape)
+        check_size(_size(self.in_shape), "{} (its input image)".format(self.name))
         self.out_shape = self.output_shape(self.in_shape)
         self.n_in = _size(self.in_shape)
         self.n_out = _size(self.out_shape) if self.out_shape else self.n_in
+        window = getattr(self, "fan_in", None) or getattr(self, "size", 1) ** 2
+        check_size(self.n_out * window, "{} (its index table)".format(self.name))
 
     def output_shape(self, shape):
         return shape

@@ -260,7 +260,7 @@ def from_dict(data, backend=None, source="model"):
             if not _number(p) or not 0 <= p < 1:
                 fail("{}: dropout p must be a number in [0, 1), got {}".format(where, _short(p)))
             layers.append(Dropout(p))
-        elif spec.get("type") in _IMAGE_LAYERS and data["version"] >= 2:
+        elif isinstance(kind, str) and kind in _IMAGE_LAYERS and version >= 2:
             layers.append(_image_layer(spec, where, fail))
         else:
             fail("{} has unknown type {}".format(where, _short(kind)))
@@ -361,14 +361,15 @@ def _image_layer(spec, where, fail):
     """A Conv2D, pooling or Flatten layer from its entry (version 2), its weights checked."""
     kind = spec["type"]
     options = {key: spec[key] for key in _IMAGE_OPTIONS[kind] if key in spec}
-    if options.get("activation", "relu") not in ACTIVATIONS:
-        fail("{}: unknown activation {!r}".format(where, options["activation"]))
+    activation = options.get("activation", "relu")
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        fail("{}: unknown activation {}".format(where, _short(activation)))
     for key, value in options.items():
         if key in ("activation", "init"):
             continue
         values = value if key == "input_shape" and isinstance(value, list) else [value]
         if not all(_number(v) for v in values):
-            fail("{}: {} must be a number (or a list of them), got {!r}".format(where, key, value))
+            fail("{}: {} must be a number (or a list of them), got {}".format(where, key, _short(value)))
     if not isinstance(options.get("init", ""), str):
         options.pop("init")
     try:
