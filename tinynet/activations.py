@@ -188,33 +188,25 @@ def linear_prime(z, a=None):
     return 1.0
 
 
-_EACH = {
-    "sigmoid": (sigmoid_each, sigmoid_grad_each),
-    "tanh": (tanh_each, tanh_grad_each),
-    "relu": (relu_each, relu_grad_each),
-    "leaky_relu": (leaky_relu_each, leaky_relu_grad_each),
-    "linear": (linear_each, linear_grad_each),
-    "softmax": (softmax, softmax_grad_each),
+#: name -> (g, g') on one z, and (g, g') on a layer's z
+_FUNCTIONS = {
+    "sigmoid": (sigmoid, sigmoid_prime, sigmoid_each, sigmoid_grad_each),
+    "tanh": (tanh, tanh_prime, tanh_each, tanh_grad_each),
+    "relu": (relu, relu_prime, relu_each, relu_grad_each),
+    "leaky_relu": (leaky_relu, leaky_relu_prime, leaky_relu_each, leaky_relu_grad_each),
+    "linear": (linear, linear_prime, linear_each, linear_grad_each),
+    "softmax": (None, None, softmax, softmax_grad_each),
 }
 
 
 def g_each(name):
     """g on a layer's z, for an activation name: ``g_each("tanh")(z)``."""
-    return _EACH[check_activation(name)][0]
+    return _FUNCTIONS[check_activation(name)][2]
 
 
 def g_grad_each(name):
     """(grad, z, a) -> ∂E/∂z for an activation name, given grad = ∂E/∂a and a = g(z)."""
-    return _EACH[check_activation(name)][1]
-
-
-_SCALAR = {
-    "sigmoid": (sigmoid, sigmoid_prime),
-    "tanh": (tanh, tanh_prime),
-    "relu": (relu, relu_prime),
-    "leaky_relu": (leaky_relu, leaky_relu_prime),
-    "linear": (linear, linear_prime),
-}
+    return _FUNCTIONS[check_activation(name)][3]
 
 
 def check_activation(name):
@@ -229,11 +221,11 @@ def g(name):
     """The scalar function g for an activation name (not softmax: it needs a vector)."""
     if name == "softmax":
         raise ValueError("softmax acts on a whole layer, not on one neuron's z")
-    return _SCALAR[check_activation(name)][0]
+    return _FUNCTIONS[check_activation(name)][0]
 
 
 def g_prime(name):
     """The scalar derivative g' for an activation name."""
     if name == "softmax":
         raise ValueError("softmax acts on a whole layer, not on one neuron's z")
-    return _SCALAR[check_activation(name)][1]
+    return _FUNCTIONS[check_activation(name)][1]
