@@ -12,7 +12,7 @@ import math
 from tinynet.activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
 from tinynet.backend import Backend
 from tinynet.patches import PatchTable
-from tinynet.python_backend import counter_uniform
+from tinynet.python_backend import SPARSITY_EPS, counter_uniform
 
 
 class Matrix:
@@ -234,3 +234,18 @@ class MinimalBackend(Backend):
                 total[T.table[q * T.k + j]] += g_q
             out.append(total[:T.n])
         return Matrix(out)
+
+    # === Penalties ==========================================================
+
+    def sparsity(self, A, kind, rho, beta, acc):
+        m = len(A.rows)
+        if kind == "l1":
+            acc[0] += beta * sum(abs(a) for row in A.rows for a in row)
+            return Matrix([[beta * _sign(a) for a in row] for row in A.rows])
+        if kind != "kl":
+            raise ValueError("unknown sparsity penalty {!r}".format(kind))
+        eps = SPARSITY_EPS
+        means = [min(max(sum(column) / m, eps), 1.0 - eps) for column in zip(*A.rows)]
+        acc[0] += m * beta * sum(rho * math.log(rho / r) + (1 - rho) * math.log((1 - rho) / (1 - r))
+                                 for r in means)
+        return Matrix([[beta * (-rho / r + (1 - rho) / (1 - r)) for r in means] for _ in range(m)])

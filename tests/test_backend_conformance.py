@@ -538,3 +538,42 @@ def test_stack_rows_and_split_rows(backend, heights, cols):
         assert [backend.shape(M) for M in pieces] == [(heights[0], cols)] * len(heights)
         for got, want in zip(pieces, parts):
             close(backend, backend.to_list(got), want)
+
+
+# === Unsupervised learning: the sparsity penalty ============================
+
+def _naive_sparsity(A, kind, rho, beta):
+    """(penalty summed like a loss, gradient) written out from the formulas."""
+    m = len(A)
+    if kind == "l1":
+        return (beta * sum(abs(a) for row in A for a in row),
+                [[beta * (1.0 if a > 0 else -1.0 if a < 0 else 0.0) for a in row] for row in A])
+    means = [sum(A[i][j] for i in range(m)) / m for j in range(len(A[0]))]
+    value = m * beta * sum(rho * math.log(rho / r) + (1 - rho) * math.log((1 - rho) / (1 - r))
+                           for r in means)
+    grad_row = [beta * (-rho / r + (1 - rho) / (1 - r)) for r in means]
+    return value, [list(grad_row) for _ in range(m)]
+
+
+@pytest.mark.parametrize("kind", ["kl", "l1"])
+@pytest.mark.parametrize("shape", [(1, 1), (1, 5), (5, 1), (7, 13), (33, 70)])
+def test_sparsity(backend, kind, shape):
+    A = random_matrix(*shape, seed=3, low=0.02 if kind == "kl" else -1.0, high=0.98)
+    acc = backend.accumulator()
+    backend.sparsity(backend.array([[0.0] * shape[1]] * shape[0]), "l1", 0.05, 0.0, acc)  # adds 0
+    G = backend.sparsity(backend.array(A), kind, 0.05, 3.0, acc)
+    value, grad = _naive_sparsity(A, kind, 0.05, 3.0)
+    close(backend, backend.to_list(G), grad, loosen=10)
+    close(backend, backend.read(acc), value, loosen=10 * shape[0] * shape[1])
+
+
+def test_sparsity_keeps_mean_activations_off_0_and_1(backend):
+    acc = backend.accumulator()
+    G = backend.to_list(backend.sparsity(backend.array([[0.0, 1.0], [0.0, 1.0]]), "kl", 0.1, 1.0, acc))
+    assert all(math.isfinite(g) for row in G for g in row) and math.isfinite(backend.read(acc))
+    assert G[0][0] < 0 < G[0][1]                       # pushes 0 up and 1 down
+
+
+def test_sparsity_unknown_kind(backend):
+    with pytest.raises(ValueError):
+        backend.sparsity(backend.array([[0.5]]), "l2", 0.1, 1.0, backend.accumulator())

@@ -38,6 +38,11 @@ PICTURES = {
     "vanishing_gradients_in_time": ["gradient_by_steps_back.svg"],
     "char_lstm": ["bits_per_char.svg"],
     "binary_addition": ["loss.svg", "accuracy_by_length.svg"],
+    "autoencoder_digits": ["reconstructions.svg", "filters.svg", "loss.svg", "code_size.svg"],
+    "sparse_features": ["filters_sparse.svg", "filters_plain.svg", "unit_activity.svg", "reconstructions.svg"],
+    "rbm_digits": ["filters.svg", "fantasies.svg", "reconstructions.svg", "reconstruction_error.svg",
+                   "free_energy.svg"],
+    "dbn_pretraining": ["fine_tuning.svg"],
 }
 
 

@@ -77,6 +77,9 @@ receptive fields (Conv2D and pooling; T is a table of windows, see tinynet.patch
                                            window q, Arg which of its k it was
 ``max_pool_grad(G, Arg, T)``               (m, Q) -> (m, n): G[s][q] routed to the
                                            argmax of window q (the max gate)
+penalties (like a loss: add into ``acc``, return the gradient)
+``sparsity(A, kind, rho, beta, acc)``      a code's sparsity penalty: "kl", m·β·Σ_j KL(ρ‖ρ̂_j)
+                                           with ρ̂ the column means of A, or "l1", β·Σ|a|
 =========================================  ==========================================
 
 **2. Fusions** (``FUSIONS``): several primitives as one operation. Each is
@@ -158,6 +161,7 @@ PRIMITIVES = (
     "uniform",
     "sum_squares", "stack_rows", "split_rows",
     "patch_table", "reshape", "gather_patches", "scatter_patches", "max_pool", "max_pool_grad",
+    "sparsity",
 )
 #: Tier 2: operations defined in ``Backend`` from the primitives; a device may fuse them.
 FUSIONS = (

@@ -23,7 +23,8 @@ ORDER = [
     "worked_example", "boston_regression", "digits16", "universal_approximation", "two_layer_numbers",
     "computational_graph", "zero_init_trap", "vanishing_gradients", "overfitting", "optimizers",
     "logistic_vs_hidden", "xor", "cnn_digits", "compare_backends", "vanishing_gradients_in_time", "char_lstm",
-    "binary_addition",
+    "binary_addition", "autoencoder_digits", "sparse_features", "rbm_digits",
+    "dbn_pretraining",
 ]
 
 

@@ -48,13 +48,15 @@ from .losses import LOSSES
 from .options import check_seed, whole_number
 from .pooling import AvgPool2D, MaxPool2D
 
-__all__ = ["save", "load", "to_dict", "from_dict", "FORMAT", "VERSION", "MAX_BYTES"]
+__all__ = ["save", "load", "write_json", "to_dict", "from_dict", "FORMAT", "VERSION", "MAX_BYTES"]
 
 FORMAT = "tinynet-network"
 VERSION = 2
 #: The versions this tinynet reads.
 READABLE = (1, 2)
 MAX_BYTES = 100 * 1024 * 1024
+#: The other models' files, read by tinynet.unsupervised.files.
+OTHER_FORMATS = ("tinynet-autoencoder", "tinynet-stacked-autoencoder", "tinynet-rbm", "tinynet-dbn")
 
 _TEMP_PREFIX, _TEMP_SUFFIX = ".tinynet-", ".tmp"
 _LEGACY_TEMP_AGE_S = 3600          # a temporary file without host and pid: removed after an hour
@@ -105,7 +107,12 @@ def _preprocessing_entry(net):
 
 def save(net, path):
     """Write ``net`` to ``path`` as JSON, atomically (temporary file + rename)."""
-    text = json.dumps(to_dict(net), allow_nan=False)
+    write_json(to_dict(net), path)
+
+
+def write_json(data, path):
+    """Write JSON-ready ``data`` to ``path``, atomically (temporary file + rename)."""
+    text = json.dumps(data, allow_nan=False)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file name for the model", str(path))
     folder = os.path.dirname(os.path.abspath(path))
@@ -220,6 +227,9 @@ def from_dict(data, backend=None, source="model"):
     def fail(message):
         raise ModelFileError("{}: {}".format(source, message))
 
+    if isinstance(data, dict) and data.get("format") in OTHER_FORMATS:   # autoencoders, RBMs, DBNs
+        from .unsupervised.files import from_dict as other_from_dict
+        return other_from_dict(data, backend, source)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fail("not a tinynet model file (expected \"format\": \"{}\")".format(FORMAT))
     version = data.get("version")

@@ -443,6 +443,47 @@ class PythonBackend(Backend):
         m = len(M) // parts
         return [M[k * m:(k + 1) * m] for k in range(parts)]
 
+    # === Unsupervised learning: the sparsity penalty of a code =============
+    # A primitive: the KL form divides by the mean activation, which nothing
+    # else does. Used by the Sparsity layer of tinynet.unsupervised.
+
+    def sparsity(self, A, kind, rho, beta, acc):
+        """The sparsity penalty of a code A (m samples, n units): acc += its value; returns ∂/∂A.
+
+        kind "kl": with ρ̂_j = (1/m)·Σ_i a_ij the mean activation of unit j
+        (kept in [SPARSITY_EPS, 1 − SPARSITY_EPS]),
+            acc += m·β·Σ_j KL(ρ‖ρ̂_j),  KL(ρ‖ρ̂) = ρ·log(ρ/ρ̂) + (1−ρ)·log((1−ρ)/(1−ρ̂)),
+            returns m rows, each β·(−ρ/ρ̂_j + (1−ρ)/(1−ρ̂_j)).
+        kind "l1": acc += β·Σ_ij |a_ij|;  returns β·sign(A).
+
+        Like a loss, the value is summed over the samples (the KL term m
+        times) and the gradient is per sample; a network divides both by m.
+
+        >>> B = PythonBackend()
+        >>> acc = B.accumulator()
+        >>> B.sparsity([[0.5, 0.1], [0.5, 0.1]], "kl", 0.1, 1.0, acc)[0][1]   # ρ̂ = ρ: no push
+        0.0
+        >>> round(B.read(acc), 4)                        # 2·KL(0.1‖0.5) = 2·0.3681
+        0.7361
+        >>> B.sparsity([[0.5, -2.0]], "l1", 0.1, 3.0, acc)
+        [[3.0, -3.0]]
+        """
+        m = len(A)
+        if kind == "l1":
+            acc[0] += beta * sum(abs(a) for row in A for a in row)
+            return [[beta * ((a > 0.0) - (a < 0.0)) for a in row] for row in A]
+        if kind != "kl":
+            raise ValueError("unknown sparsity penalty {!r}: use 'kl' or 'l1'".format(kind))
+        low, high = SPARSITY_EPS, 1.0 - SPARSITY_EPS
+        rho_hat = [min(max(sum(column) / m, low), high) for column in zip(*A)]
+        kl = sum(rho * _log(rho / r) + (1.0 - rho) * _log((1.0 - rho) / (1.0 - r)) for r in rho_hat)
+        acc[0] += m * beta * kl
+        grad = [beta * (-rho / r + (1.0 - rho) / (1.0 - r)) for r in rho_hat]
+        return [list(grad) for _ in range(m)]
+
+
+#: The mean activations ρ̂ of the KL sparsity penalty are kept in [SPARSITY_EPS, 1 − SPARSITY_EPS].
+SPARSITY_EPS = 1e-6
 
 
 def _argmax(row):

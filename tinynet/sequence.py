@@ -53,7 +53,7 @@ from . import losses
 from .backend import resolve
 from .checks import _is_number
 from .errors import DataError, DataTypeError, ShapeError
-from .gradcheck import GradcheckResult
+from .gradcheck import GradcheckResult, central_differences
 from .layers import Dense
 from .recurrent import Recurrent
 
@@ -392,28 +392,9 @@ class SequenceNetwork:
             return B.read(acc) / n
 
         self.forward(Xd, states)
-        self.backward(self._loss_delta(Td, B.accumulator(), None, 1.0 / n))
-        errors = {}
-        for (index, name), P, G, _ in self.parameters():
-            analytic = B.to_list(G)
-            values = B.to_list(P)
-            cells = [(i, j) for i in range(len(values)) for j in range(len(values[0]))]
-            step = max(1, len(cells) // max_entries)
-            worst = 0.0
-            for i, j in cells[::step]:
-                original = values[i][j]
-                values[i][j] = original + h
-                B.assign(P, B.array(values))
-                plus = loss()
-                values[i][j] = original - h
-                B.assign(P, B.array(values))
-                minus = loss()
-                values[i][j] = original
-                B.assign(P, B.array(values))
-                numeric = (plus - minus) / (2 * h)
-                scale = max(abs(numeric) + abs(analytic[i][j]), 1e-8)
-                worst = max(worst, abs(numeric - analytic[i][j]) / scale)
-            errors["layer {} {}".format(index + 1, name)] = worst
+        acc = B.accumulator()
+        self.backward(self._loss_delta(Td, acc, None, 1.0 / n))
+        errors = central_differences(self.parameters(), B, loss, B.read(acc) / n, h, max_entries)
         return GradcheckResult(errors, tolerance)
 
     # === Weights: snapshots, saving, loading =================================

@@ -78,6 +78,7 @@ from .gathers import ReceptiveFields
 from .programs import LOCAL_1D, LOCAL_2D, context_for, kernels_for
 from .recurrent import RecurrentOps
 from .steps import OptimiserSteps
+from .unsupervised import UnsupervisedOps
 
 #: the array.array type code of a 32-bit int (the kernels' row numbers)
 _INT32 = "i" if array("i").itemsize == 4 else "l"
@@ -158,7 +159,8 @@ class CLMatrix:
         return "<CLMatrix {}x{}>".format(*self.shape)
 
 
-class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, DeviceFailures, Backend):
+class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedOps, DeviceFailures,
+                    Backend):
     """tinynet's matrix operations as OpenCL kernels on one device.
 
     ``device``: "P:D" (platform and device index), "P", or part of a device

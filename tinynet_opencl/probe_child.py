@@ -25,7 +25,7 @@ import sys
 import time
 
 FAMILIES = ("build", "products", "dense", "elementwise", "losses", "optimisers", "randomness",
-            "gathers", "recurrent", "training")
+            "gathers", "recurrent", "unsupervised", "training")
 
 
 def _say(text):
@@ -190,6 +190,16 @@ def recurrent(B, P, same):
     _check("stack_rows", B.to_list(stacked), P.stack_rows([X, Y]), 1e-4, 1e-4)
     _check("split_rows", [B.to_list(M) for M in B.split_rows(B.array(X + X), 2)],
            P.split_rows(X + X, 2), 1e-4, 1e-4)
+
+
+def unsupervised(B, P, same):
+    """The sparsity penalty of a code (autoencoders): its value and gradient, both forms."""
+    A = [[0.02 + 0.96 * (x + 1.0) / 2.0 for x in row] for row in _matrix(9, 11, 50)]
+    for kind in ("kl", "l1"):
+        acc_b, acc_p = B.accumulator(), P.accumulator()
+        got = B.to_list(B.sparsity(B.array(A), kind, 0.05, 3.0, acc_b))
+        _check("sparsity " + kind, got, P.sparsity(A, kind, 0.05, 3.0, acc_p), 1e-3, 1e-3)
+        _check("sparsity " + kind + " value", [B.read(acc_b)], [P.read(acc_p)], 1e-3, 1e-3)
 
 
 def training(B, P, same):

@@ -96,3 +96,9 @@ def test_epoch_lstm(bench_case, case):
 def test_fit_checks(bench_case, case):
     """What fit does before its first step: check (X, y), convert, move to the backend."""
     bench_case(case)
+
+
+@pytest.mark.bench_group("rbm_epoch")
+def test_rbm_epoch(bench_case, case):
+    """One epoch of CD-1 for an RBM(256, 100) on 600 digits: the weights stay on the backend."""
+    bench_case(case)

@@ -85,6 +85,8 @@ GROUPS = {
                    "docstrings, BPTT 25, Adam, clip 5".format(LSTM_CHARS), "", (), "samples"),
     "fit_checks": ("before fit: check 4649 digits (256 inputs) and their labels, convert, "
                    "move to the backend", "", (), "samples"),
+    "rbm_epoch": ("epoch: RBM 256→100 CD-1, batch 10, momentum, 600 digits (tinynet.unsupervised)",
+                  "", (), "samples"),
 }
 SWEEPS = ("matmul", "matmul_nt", "matmul_tn", "matmul_nn", "dense_step")
 
@@ -628,6 +630,32 @@ def _checks_setup(case, impl):
     return Prepared(run, check, {"samples": len(X), "flops": 0})
 
 
+# === Learning without labels ===============================================
+
+RBM_ROWS = 600
+
+
+def _rbm_epoch_setup(case, impl):
+    """One epoch of CD-1 training of an RBM(256, 100) on RBM_ROWS digits (batch 10):
+    the weights stay on the backend; the epoch's reconstruction error is read once."""
+    from ..unsupervised import RBM
+    X = _digits()[0][:RBM_ROWS]
+    rbm = RBM(256, 100, seed=0, backend=impl)
+
+    def run():
+        history = rbm.fit(X, epochs=1, batch_size=10, lr=0.05, momentum=0.5, weight_decay=0.0002,
+                          monitor_rows=1)
+        return history["reconstruction_error"][-1]
+
+    def check(error):
+        # Σ (p(v¹|h⁰) − v⁰)² per digit: guessing 0.5 for each of the 256 pixels gives 64
+        assert math.isfinite(error) and 0.0 < error < 64.0, "{} RBM epoch: reconstruction error {}".format(
+            case.impl, error)
+
+    per_sample = 2 * 256 * 100 * 5          # five products a sample: h⁰, v¹, h¹ and the two correlations
+    return Prepared(run, check, {"samples": RBM_ROWS, "flops": per_sample * RBM_ROWS})
+
+
 _SETUPS = {
     "matmul": _product_setup("matmul"),
     "matmul_nt": _product_setup("matmul_nt"),
@@ -641,4 +669,5 @@ _SETUPS = {
     "conv_step": lambda case, impl: Prepared(**conv_cases.SETUPS["conv_step"](case, impl)),
     "epoch_cnn": lambda case, impl: Prepared(**conv_cases.SETUPS["epoch_cnn"](case, impl, _digits, _one_hot)),
     "fit_checks": _checks_setup,
+    "rbm_epoch": _rbm_epoch_setup,
 }

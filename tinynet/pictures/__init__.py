@@ -13,6 +13,8 @@ function                     draws
 ``image_grid``               digits or first-layer weights as grey tiles
 ``confusion_matrix_chart``   true class vs predicted class counts
 ``graph_diagram``            a ``tinynet.graph`` computational graph
+``filter_tiles``, ``reconstruction_grid``, ``samples_grid``, ``monitor_chart``
+                             autoencoders and RBMs (``unsupervised``)
 ===========================  =============================================
 
 The modules: ``svg`` (the `Svg` picture and element helpers), ``axes``
@@ -30,6 +32,8 @@ from .diagram import network_diagram
 from .graph import graph_diagram
 from .images import confusion_matrix_chart, image_grid
 from .svg import Svg
+from .unsupervised import filter_tiles, monitor_chart, reconstruction_grid, samples_grid
 
 __all__ = ["Svg", "line_chart", "bar_chart", "network_diagram",
-           "decision_boundary", "image_grid", "confusion_matrix_chart", "graph_diagram"]
+           "decision_boundary", "image_grid", "confusion_matrix_chart", "graph_diagram",
+           "filter_tiles", "reconstruction_grid", "samples_grid", "monitor_chart"]

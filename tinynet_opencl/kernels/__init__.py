@@ -31,8 +31,9 @@ blocks so that a classroom-sized product still has thousands of work-items.
 
 The families, one module each: ``shared`` (types, helpers, activation
 numbers), ``products``, ``elementwise``, ``losses``, ``optimisers``,
-``randomness``, ``output_step``, ``gathers`` (Conv2D and pooling) and ``recurrent``;
-``SOURCE`` joins them in the order the OpenCL C needs (each helper before its first use).
+``randomness``, ``output_step``, ``gathers`` (Conv2D and pooling), ``recurrent`` and
+``unsupervised`` (the sparsity penalty); ``SOURCE`` joins them in the order the
+OpenCL C needs (each helper before its first use).
 """
 
 from .elementwise import ELEMENTWISE
@@ -44,9 +45,10 @@ from .products import DENSE_FORWARD, DENSE_SOFTMAX, PRODUCTS
 from .randomness import RANDOM
 from .recurrent import RECURRENT
 from .shared import ACTIVATION_KINDS, PREAMBLE
+from .unsupervised import SPARSITY
 
 __all__ = ["SOURCE", "PREAMBLE", "ACTIVATION_KINDS", "STEP_SLOTS"]
 
 SOURCE = (PREAMBLE + PRODUCTS + DENSE_FORWARD + DENSE_SOFTMAX + ELEMENTWISE + REDUCTIONS
           + OPTIMISERS + MULTI_STEPS + DENSE_GRADS_STEP + DENSE_GRADS_STEP_T + OUTPUT_STEP
-          + RANDOM + GATHERS + RECURRENT)
+          + RANDOM + GATHERS + RECURRENT + SPARSITY)
