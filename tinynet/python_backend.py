@@ -3,7 +3,7 @@
 A matrix here is a list of rows, each row a list of floats: the batch
 ``[[x11, x12], [x21, x22]]`` holds two samples of two inputs.  This module is
 the *definition* of each operation; other backends are tested against it.
-The activations come from ``tinynet.activations``, applied entry by entry.
+The activations come from ``tinynet.activations``, applied row by row.
 
 Every product is built from one dot product, u·v = Σ_i u_i·v_i::
 
@@ -36,7 +36,7 @@ from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub
 
 from . import _loops_pypy
-from .activations import g, g_prime, leaky_relu, leaky_relu_prime, softmax, softmax_grad
+from .activations import g_each, g_grad_each, leaky_relu_each, leaky_relu_grad_each
 from .backend import Backend
 from .patches import PatchTable
 
@@ -202,28 +202,18 @@ class PythonBackend(Backend):
         return [[alpha * sum(column) for column in zip(*A)]]
 
     def activation(self, name, Z, alpha=0.01):
-        """A = g(Z), entry by entry (softmax: row by row), g from ``tinynet.activations``."""
-        if name == "softmax":
-            return [softmax(z_row) for z_row in Z]
+        """A = g(Z), row by row: ``g_each`` of ``tinynet.activations`` on each sample's z."""
         if name == "leaky_relu":
-            return [[leaky_relu(z, alpha) for z in z_row] for z_row in Z]
-        g_z = g(name)
-        return [[g_z(z) for z in z_row] for z_row in Z]
+            return [leaky_relu_each(z_row, alpha) for z_row in Z]
+        g_z = g_each(name)
+        return [g_z(z_row) for z_row in Z]
 
     def activation_grad(self, name, Z, A, G, alpha=0.01):
-        """G ⊙ g'(Z), entry by entry, g' from ``tinynet.activations`` (given A = g(Z)).
-
-        Softmax mixes a row's entries: each row is the Jacobian-vector product
-        ``softmax_grad(a, g)``.
-        """
-        if name == "softmax":
-            return [softmax_grad(a_row, g_row) for a_row, g_row in zip(A, G)]
+        """G ⊙ g'(Z), row by row: ``g_grad_each`` of ``tinynet.activations`` (given A = g(Z))."""
         if name == "leaky_relu":
-            return [[g * leaky_relu_prime(z, alpha) for g, z in zip(g_row, z_row)]
-                    for g_row, z_row in zip(G, Z)]
-        prime = g_prime(name)
-        return [[g * prime(z, a) for g, z, a in zip(g_row, z_row, a_row)]
-                for g_row, z_row, a_row in zip(G, Z, A)]
+            return [leaky_relu_grad_each(g_row, z_row, None, alpha) for g_row, z_row in zip(G, Z)]
+        grad = g_grad_each(name)
+        return [grad(g_row, z_row, a_row) for g_row, z_row, a_row in zip(G, Z, A)]
 
     # === Losses and counts ==================================================
 
@@ -279,7 +269,7 @@ class PythonBackend(Backend):
         if A and len(A[0]) == 1:
             acc[0] += sum(1 for a, t in zip(A, T) if (a[0] > 0.5) == (t[0] > 0.5))
         else:
-            acc[0] += sum(1 for a, t in zip(A, T) if _argmax(a) == _argmax(t))
+            acc[0] += sum(1 for a, t in zip(A, T) if a.index(max(a)) == t.index(max(t)))
 
     def argmax_rows(self, A):
         return [_argmax(row) for row in A]
@@ -497,7 +487,8 @@ SPARSITY_EPS = 1e-6
 
 
 def _argmax(row):
-    return max(range(len(row)), key=row.__getitem__)
+    """The column of the row's largest value (the first, on a tie)."""
+    return row.index(max(row))
 
 
 def _penalised(P, G, l2, l1):
