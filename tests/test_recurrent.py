@@ -258,3 +258,19 @@ def test_sampling_agrees_across_backends(backend):
         net.fit(X, y, epochs=40, lr=0.05, verbose=0)
         samples.append(v.decode(net.sample(v.encode("ab"), 9, temperature=0.1, seed=1)))
     assert samples[0] == samples[1] == "cabcabcab"
+
+
+def test_the_zen_of_python_without_the_modules_source(monkeypatch, capsys):
+    """A standard library without sources (zipped .pyc files): 'this' is imported, its print caught."""
+    import importlib.util
+    from tinynet.datasets import text
+    expected = text.zen_of_python()
+    real = importlib.util.find_spec("this")
+
+    class NoSource:
+        def get_source(self, name):
+            return None
+    monkeypatch.setattr(text.importlib.util, "find_spec",
+                        lambda name: type(real)(name, NoSource(), origin=real.origin))
+    assert text.zen_of_python() == expected
+    assert capsys.readouterr().out == ""

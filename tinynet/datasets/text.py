@@ -22,7 +22,10 @@
 
 import ast
 import codecs
+import contextlib
+import importlib
 import importlib.util
+import io
 import os
 
 from ..errors import DataError
@@ -37,10 +40,17 @@ def zen_of_python():
     parsed instead: its string ``s`` is the text in rot13, decoded here.
     """
     spec = importlib.util.find_spec("this")
-    if spec is None or not spec.origin:
+    if spec is None:
         raise DataError("the standard library's 'this' module is not available in this Python")
-    with open(spec.origin, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read())
+    try:                                   # its loader reads it wherever it is (a zip in Pyodide)
+        source = spec.loader.get_source("this")
+    except (AttributeError, ImportError, OSError):
+        source = None
+    if source is None:                     # no source to read: import it with its print caught
+        with contextlib.redirect_stdout(io.StringIO()):
+            this = importlib.import_module("this")
+        return codecs.decode(this.s, "rot13")
+    tree = ast.parse(source)
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "s" for t in node.targets):
             return codecs.decode(ast.literal_eval(node.value), "rot13")
