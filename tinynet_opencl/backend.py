@@ -352,6 +352,12 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedO
         if rows > 0 and cols > 0:
             self._launch_2d(name, -(-cols // self.vector_width), rows, *args)
 
+    def _launch_grid(self, name, cols, rows, *args):
+        """Work-item (e, s) for entry e < cols of each of `rows` rows, in work-groups
+        along a row (neighbouring work-items touch neighbouring entries)."""
+        if cols > 0 and rows > 0:
+            self._launch(name, (_round_up(cols, LOCAL_1D), rows), (LOCAL_1D, 1), *args)
+
     def _launch_2d(self, name, cols, rows, *args):
         """A 2-D launch over `cols` x `rows` work-items (x is the column)."""
         if cols > 0 and rows > 0:

@@ -39,6 +39,9 @@ class ReceptiveFields:
         flags = self._cl.mem_flags.READ_ONLY | self._cl.mem_flags.COPY_HOST_PTR
         T.buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, T.table))
         T.inv_buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, T.inverse))
+        pad = len(T.table)                       # the adjoint's "reads nothing"
+        windows = [f // k if f < pad else T.count for f in T.inverse]
+        T.invq_buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, windows))
         return T
 
     def reshape(self, M, rows, cols):
@@ -56,16 +59,16 @@ class ReceptiveFields:
         self._check_rows("gather_patches", X, T.n)
         m = X.shape[0]
         out = self._new(m * T.count, T.k, "patches")
-        self._launch_1d("gather_patches", out.size, out.size, T.k, T.n, T.count, *self._rows(X),
-                        T.buf, out.buf)
+        Pk = T.count * T.k
+        self._launch_grid("gather_patches", Pk, m, Pk, m, T.n, *self._rows(X), T.buf, out.buf)
         return out
 
     def scatter_patches(self, G, T):
         self._check_rows("scatter_patches", G, T.k)
         m = G.shape[0] // T.count
         out = self._new(m, T.n, "scattered gradient")
-        self._launch_1d("scatter_patches", out.size, out.size, T.n, T.count * T.k, T.width,
-                        G.buf, T.inv_buf, out.buf)
+        self._launch_grid("scatter_patches", T.n, m, T.n, m, T.count * T.k, T.width,
+                          G.buf, T.inv_buf, out.buf)
         return out
 
     def max_pool(self, X, T):
@@ -77,8 +80,8 @@ class ReceptiveFields:
         if self._recording is not None:
             self._recording.made.add(id(buf))
         Arg = Argmax(buf, m, T.count)
-        self._launch_1d("max_pool", A.size, A.size, T.k, T.n, T.count, *self._rows(X), T.buf,
-                        A.buf, Arg.buf)
+        self._launch_grid("max_pool", T.count, m, T.count, m, T.k, T.n, *self._rows(X), T.buf,
+                          A.buf, Arg.buf)
         return A, Arg
 
     def max_pool_grad(self, G, Arg, T):
@@ -86,6 +89,6 @@ class ReceptiveFields:
             raise ShapeError("max_pool_grad: gradient {} and argmax {} differ".format(G.shape, Arg.shape))
         m = G.shape[0]
         out = self._new(m, T.n, "pooled gradient")
-        self._launch_1d("max_pool_grad", out.size, out.size, T.n, T.count, T.k, T.width,
-                        G.buf, Arg.buf, T.inv_buf, out.buf)
+        self._launch_grid("max_pool_grad", T.n, m, T.n, m, T.count, T.k, T.width,
+                          G.buf, Arg.buf, T.inv_buf, T.invq_buf, out.buf)
         return out

@@ -2,7 +2,8 @@
 
 Imported only by the benchmarks, and only when PyTorch is installed; tinynet
 itself never needs it.  PyTorch computes on as many threads as the OpenCL CPU
-device has cores (``threads()``), so the two are compared on the same cores.
+device has compute units (``threads()``; pocl's ``POCL_MAX_PTHREAD_COUNT=1``
+makes both one thread), so the two are compared on the same cores.
 """
 
 import os
@@ -21,7 +22,16 @@ def require_torch():
 
 
 def threads():
-    """The threads PyTorch uses here: one per core (as pocl's CPU device)."""
+    """The threads PyTorch uses here: the OpenCL CPU device's compute units
+    (pocl runs one thread per compute unit), else one per core."""
+    try:
+        from ..backend import get_backend
+        from .machine import opencl_device_info
+        info = opencl_device_info(get_backend("opencl"))
+    except Exception:                    # no OpenCL here: every core, like pocl by default
+        info = None
+    if info and "CPU" in info["type"].upper() and info["compute_units"]:
+        return info["compute_units"]
     return os.cpu_count() or 1
 
 

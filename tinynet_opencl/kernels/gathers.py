@@ -15,80 +15,80 @@ __all__ = ["GATHERS"]
 # === Gathers =================================================================
 
 GATHERS = r"""
-/* gather_patches ("im2col"): out[s*P + p][j] = x_s[T[p*k + j]], 0 where the
-   index is n.  Work-item g: entry g = r*k + j of the (m*P, k) result.
-   X may be a batch read in place from its data set (idx, gather). */
-__kernel void gather_patches(const int total, const int k, const int n, const int P,
+/* Every kernel runs on a grid of work-items (e, s): e an entry of sample s's
+   row of the result, s the sample.  No work-item divides: the tables give
+   every index it needs. */
+
+/* gather_patches ("im2col"): out[s][f] = x_s[T[f]] for the P*k entries
+   f = p*k + j of sample s (entry j of window p), 0 where the index is n.
+   Row s of the (m, P*k) result is rows s*P ... s*P + P-1 of the (m*P, k)
+   patches.  X may be a batch read in place from its data set (idx, gather). */
+__kernel void gather_patches(const int Pk, const int m, const int n,
                              __global const real *X, __global const int *idx, const int gather,
                              __global const int *T, __global real *out)
 {
-    const int g = get_global_id(0);
-    if (g >= total) return;
-    const int r = g / k, j = g - r * k;
-    const int s = r / P, p = r - s * P;
-    const int i = T[p * k + j];
-    out[g] = i < n ? X[row_at(idx, gather, s) * n + i] : (real)0;
+    const int f = get_global_id(0), s = get_global_id(1);
+    if (f >= Pk || s >= m) return;
+    const int i = T[f];
+    out[(size_t)s * Pk + f] = i < n ? X[row_at(idx, gather, s) * n + i] : (real)0;
 }
 
 /* scatter_patches, the adjoint of gather_patches:
-   out[s][i] = sum of G[s*P + p][j] over the (p, j) with T[p*k + j] = i,
-   i.e. over f = inv[i*width + c] < P*k of the flat entries G[s*P*k + f].
-   Work-item g: entry g = s*n + i of the (m, n) result. */
-__kernel void scatter_patches(const int total, const int n, const int Pk, const int width,
+   out[s][i] = sum of G[s][f] over the f with T[f] = i, i.e. over
+   f = inv[i*width + c] < P*k (the adjoint table, padded with P*k). */
+__kernel void scatter_patches(const int n, const int m, const int Pk, const int width,
                               __global const real *G, __global const int *inv, __global real *out)
 {
-    const int g = get_global_id(0);
-    if (g >= total) return;
-    const int s = g / n, i = g - s * n;
-    const size_t base = (size_t)s * Pk;
+    const int i = get_global_id(0), s = get_global_id(1);
+    if (i >= n || s >= m) return;
+    __global const real *g = G + (size_t)s * Pk;
+    __global const int *where = inv + i * width;
     real sum = (real)0;
     for (int c = 0; c < width; ++c) {
-        const int f = inv[i * width + c];
-        if (f < Pk) sum += G[base + f];
+        const int f = where[c];
+        if (f < Pk) sum += g[f];
     }
-    out[g] = sum;
+    out[(size_t)s * n + i] = sum;
 }
 
 /* max_pool: A[s][q] = max_j x_s[T[q*k + j]] and Arg[s][q] = the first j
-   that attains it (remembered for the backward pass).
-   Work-item g: entry g = s*Q + q of the (m, Q) result. */
-__kernel void max_pool(const int total, const int k, const int n, const int Q,
+   that attains it (remembered for the backward pass). */
+__kernel void max_pool(const int Q, const int m, const int k, const int n,
                        __global const real *X, __global const int *idx, const int gather,
                        __global const int *T, __global real *A, __global int *Arg)
 {
-    const int g = get_global_id(0);
-    if (g >= total) return;
-    const int s = g / Q, q = g - s * Q;
+    const int q = get_global_id(0), s = get_global_id(1);
+    if (q >= Q || s >= m) return;
     __global const real *x = X + row_at(idx, gather, s) * n;
+    __global const int *window = T + q * k;
     real best = (real)0;
     int arg = 0;
     for (int j = 0; j < k; ++j) {
-        const int i = T[q * k + j];
+        const int i = window[j];
         const real v = i < n ? x[i] : (real)0;
         if (j == 0 || v > best) { best = v; arg = j; }
     }
-    A[g] = best;
-    Arg[g] = arg;
+    A[(size_t)s * Q + q] = best;
+    Arg[(size_t)s * Q + q] = arg;
 }
 
 /* max_pool_grad, the max gate backwards: out[s][i] = sum of G[s][q] over the
-   windows q whose argmax Arg[s][q] is the entry j that read input i
-   (f = q*k + j in inv).  Work-item g: entry g = s*n + i of the (m, n) result. */
-__kernel void max_pool_grad(const int total, const int n, const int Q, const int k,
-                            const int width, __global const real *G, __global const int *Arg,
-                            __global const int *inv, __global real *out)
+   windows q whose argmax Arg[s][q] is the entry j that read input i.  For
+   input i the adjoint tables list the reads: window q = invq[i*width + c]
+   (Q for none) read it as entry j = inv[i*width + c] - q*k. */
+__kernel void max_pool_grad(const int n, const int m, const int Q, const int k, const int width,
+                            __global const real *G, __global const int *Arg,
+                            __global const int *inv, __global const int *invq, __global real *out)
 {
-    const int g = get_global_id(0);
-    if (g >= total) return;
-    const int s = g / n, i = g - s * n;
+    const int i = get_global_id(0), s = get_global_id(1);
+    if (i >= n || s >= m) return;
+    __global const real *g = G + (size_t)s * Q;
+    __global const int *arg = Arg + (size_t)s * Q;
     real sum = (real)0;
     for (int c = 0; c < width; ++c) {
-        const int f = inv[i * width + c];
-        if (f < Q * k) {
-            const int q = f / k;
-            if (Arg[s * Q + q] == f - q * k) sum += G[s * Q + q];
-        }
+        const int q = invq[i * width + c];
+        if (q < Q && arg[q] == inv[i * width + c] - q * k) sum += g[q];
     }
-    out[g] = sum;
+    out[(size_t)s * n + i] = sum;
 }
 """
