@@ -39,9 +39,11 @@ class ReceptiveFields:
         flags = self._cl.mem_flags.READ_ONLY | self._cl.mem_flags.COPY_HOST_PTR
         T.buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, T.table))
         T.inv_buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, T.inverse))
-        pad = len(T.table)                       # the adjoint's "reads nothing"
-        windows = [f // k if f < pad else T.count for f in T.inverse]
+        pad = len(T.table)                       # the adjoint's "reads nothing": window 0, entry -1
+        windows = [f // k if f < pad else 0 for f in T.inverse]
+        entries = [f % k if f < pad else -1 for f in T.inverse]
         T.invq_buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, windows))
+        T.invj_buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, entries))
         return T
 
     def reshape(self, M, rows, cols):
@@ -89,6 +91,6 @@ class ReceptiveFields:
             raise ShapeError("max_pool_grad: gradient {} and argmax {} differ".format(G.shape, Arg.shape))
         m = G.shape[0]
         out = self._new(m, T.n, "pooled gradient")
-        self._launch_grid("max_pool_grad", T.n, m, T.n, m, T.count, T.k, T.width,
-                          G.buf, Arg.buf, T.inv_buf, T.invq_buf, out.buf)
+        self._launch_grid("max_pool_grad", T.n, m, T.n, m, T.count, T.width,
+                          G.buf, Arg.buf, T.invj_buf, T.invq_buf, out.buf)
         return out

@@ -52,7 +52,18 @@ __kernel void scatter_patches(const int n, const int m, const int Pk, const int 
 }
 
 /* max_pool: A[s][q] = max_j x_s[T[q*k + j]] and Arg[s][q] = the first j
-   that attains it (remembered for the backward pass). */
+   that attains it (remembered for the backward pass).  Branch-free (a
+   select, not a jump, on the data), and unrolled for the 2x2 window. */
+inline void window_max(__global const real *x, const int i, const int n, const int j,
+                       real *best, int *arg)
+{
+    real v = x[min(i, n - 1)];
+    v = i < n ? v : (real)0;                    /* index n: padding, a zero */
+    const int more = v > *best;
+    *best = more ? v : *best;
+    *arg = more ? j : *arg;
+}
+
 __kernel void max_pool(const int Q, const int m, const int k, const int n,
                        __global const real *X, __global const int *idx, const int gather,
                        __global const int *T, __global real *A, __global int *Arg)
@@ -61,33 +72,38 @@ __kernel void max_pool(const int Q, const int m, const int k, const int n,
     if (q >= Q || s >= m) return;
     __global const real *x = X + row_at(idx, gather, s) * n;
     __global const int *window = T + q * k;
-    real best = (real)0;
+    const int i = window[0];
+    real best = i < n ? x[min(i, n - 1)] : (real)0;
     int arg = 0;
-    for (int j = 0; j < k; ++j) {
-        const int i = window[j];
-        const real v = i < n ? x[i] : (real)0;
-        if (j == 0 || v > best) { best = v; arg = j; }
+    if (k == 4) {
+        window_max(x, window[1], n, 1, &best, &arg);
+        window_max(x, window[2], n, 2, &best, &arg);
+        window_max(x, window[3], n, 3, &best, &arg);
+    } else {
+        for (int j = 1; j < k; ++j) window_max(x, window[j], n, j, &best, &arg);
     }
     A[(size_t)s * Q + q] = best;
     Arg[(size_t)s * Q + q] = arg;
 }
 
 /* max_pool_grad, the max gate backwards: out[s][i] = sum of G[s][q] over the
-   windows q whose argmax Arg[s][q] is the entry j that read input i.  For
-   input i the adjoint tables list the reads: window q = invq[i*width + c]
-   (Q for none) read it as entry j = inv[i*width + c] - q*k. */
-__kernel void max_pool_grad(const int n, const int m, const int Q, const int k, const int width,
+   windows q whose argmax Arg[s][q] is the entry j that read input i.  The
+   adjoint tables list input i's reads c < width: window invq[i*width + c]
+   read it as its entry invj[i*width + c] (padding: window 0, entry -1,
+   which no argmax equals). */
+__kernel void max_pool_grad(const int n, const int m, const int Q, const int width,
                             __global const real *G, __global const int *Arg,
-                            __global const int *inv, __global const int *invq, __global real *out)
+                            __global const int *invj, __global const int *invq, __global real *out)
 {
     const int i = get_global_id(0), s = get_global_id(1);
     if (i >= n || s >= m) return;
     __global const real *g = G + (size_t)s * Q;
     __global const int *arg = Arg + (size_t)s * Q;
-    real sum = (real)0;
-    for (int c = 0; c < width; ++c) {
-        const int q = invq[i * width + c];
-        if (q < Q && arg[q] == inv[i * width + c] - q * k) sum += g[q];
+    int q = invq[i * width];
+    real sum = arg[q] == invj[i * width] ? g[q] : (real)0;
+    for (int c = 1; c < width; ++c) {
+        q = invq[i * width + c];
+        sum += arg[q] == invj[i * width + c] ? g[q] : (real)0;
     }
     out[(size_t)s * n + i] = sum;
 }
