@@ -379,9 +379,10 @@ def test_dropout_mask_and_bernoulli(backend):
 
 # === Fusions (defined in Backend from the primitives) =======================
 
+@pytest.mark.parametrize("m", [6, 600])          # 600 rows: a convolution's windows (batch x positions)
 @pytest.mark.parametrize("name", ACTIVATIONS)
-def test_dense_composites(backend, name):
-    m, n_in, n_out = 6, 5, 4
+def test_dense_composites(backend, name, m):
+    n_in, n_out = 5, 4
     A = random_matrix(m, n_in, seed=11)
     W = random_matrix(n_out, n_in, seed=12)
     b = random_matrix(1, n_out, seed=13)

@@ -84,15 +84,33 @@ __kernel void take_rows(const int rows, const int cols, __global const real *M,
     else for (int j = j0; j < cols; ++j) C[o + j] = M[from + j];
 }
 
-/* out[j] = alpha * sum_i A[i][j]: work-item j sums column j. */
+/* out[j] = alpha * sum_i A[i][j]: work-item x sums columns x*VW .. x*VW+VW-1,
+   VW entries of a row at a time, into four running sums (rows i, i+1, i+2,
+   i+3), so that no addition waits for the one before it. */
 __kernel void sum_rows(const int rows, const int cols, const real alpha,
                        __global const real *A, __global real *out)
 {
-    const int j = get_global_id(0);
-    if (j >= cols) return;
-    real s = 0;
-    for (int i = 0; i < rows; ++i) s += A[(size_t)i * cols + j];
-    out[j] = alpha * s;
+    const int j0 = get_global_id(0) * VW;
+    if (j0 >= cols) return;
+    if (j0 + VW <= cols) {
+        realV s0 = (realV)0, s1 = (realV)0, s2 = (realV)0, s3 = (realV)0;
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            const size_t at = (size_t)i * cols + j0;
+            s0 += LOADV(A, at);
+            s1 += LOADV(A, at + cols);
+            s2 += LOADV(A, at + 2 * cols);
+            s3 += LOADV(A, at + 3 * cols);
+        }
+        for (; i < rows; ++i) s0 += LOADV(A, (size_t)i * cols + j0);
+        STOREV(out, j0) = alpha * ((s0 + s1) + (s2 + s3));
+    } else {
+        for (int j = j0; j < cols; ++j) {
+            real s = 0;
+            for (int i = 0; i < rows; ++i) s += A[(size_t)i * cols + j];
+            out[j] = alpha * s;
+        }
+    }
 }
 
 /* softmax(z)_j = exp(z_j - max z) / sum_l exp(z_l - max z): work-item i
