@@ -99,6 +99,16 @@ def test_tied_decoder_uses_the_encoders_weights_transposed():
     assert len(ae.net.parameters()) == 3             # W₁, b₁, b₂
 
 
+def test_summary_counts_a_tied_decoder_by_its_biases_and_names_the_sparsity():
+    ae = Autoencoder(64, 16, tied=True, sparsity="kl", rho=0.05, beta=3.0)
+    rows = ae.net.summary().splitlines()
+    assert "KL, rho=0.05, beta=3" in rows[3] and rows[3].split()[-1] == "0"
+    assert "layer 1's Wᵀ sigmoid" in rows[4] and rows[4].split()[-1] == "64"
+    assert ae.net.count_parameters() == 16 * (64 + 1) + 64      # W once, both bias rows
+    assert "1,104 parameters" in rows[-1]
+    assert Autoencoder(64, 16).net.count_parameters() == 16 * 65 + 64 * 17
+
+
 def test_training_reconstructs_and_beats_the_untrained():
     X = [[1, 0, 0, 1], [0, 1, 1, 0], [1, 1, 0, 0], [0, 0, 1, 1]] * 8
     ae = Autoencoder(4, 2, seed=0, backend="python")

@@ -110,7 +110,9 @@ class Network:
         lines.append("-" * len(lines[0]))
         for layer in self.layers:
             kind, shape, output = type(layer).__name__, "", "(m, {})".format(layer.n_out)
-            if isinstance(layer, Dense):
+            if hasattr(layer, "summary_text"):
+                shape = layer.summary_text()
+            elif isinstance(layer, Dense):
                 shape = "({}, {}) {}".format(layer.n_out, layer.n_in, layer.activation)
             elif hasattr(layer, "kernel_size"):
                 shape = "({}, {}·{}·{}) {}".format(layer.out_channels, layer.in_channels, layer.kernel_size,
@@ -304,6 +306,8 @@ class Network:
 
 
 def _parameter_count(layer):
+    if hasattr(layer, "count_parameters"):
+        return layer.count_parameters()
     if isinstance(layer, Dense):
         return layer.n_out * (layer.n_in + 1)
     return layer.count_parameters() if hasattr(layer, "count_parameters") else 0

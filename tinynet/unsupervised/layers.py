@@ -40,7 +40,6 @@ class Sparsity(Layer):
         self.index = None
         self.acc = None                 # where the penalty's value goes (set per step)
         self.a = None
-        self.p = 0.0                    # (no dropout: for Network.summary)
 
     name = property(lambda self: "Sparsity layer{} ({})".format(
         "" if self.index is None else " {}".format(self.index + 1), self.describe()))
@@ -52,6 +51,10 @@ class Sparsity(Layer):
 
     def __repr__(self):
         return "Sparsity({})".format(self.describe())
+
+    def summary_text(self):
+        """What ``Network.summary`` shows in its "W shape" column."""
+        return self.describe()
 
     def forward(self, a_prev, training=False):
         self.a = a_prev
@@ -107,6 +110,14 @@ class TiedDense(Dense):
 
     def __repr__(self):
         return "TiedDense({}, W = encoder's Wᵀ)".format(self.shape_text())
+
+    def summary_text(self):
+        """What ``Network.summary`` shows in its "W shape" column."""
+        return "layer {}'s Wᵀ {}".format(self.encoder.index + 1, self.activation)
+
+    def count_parameters(self):
+        """Only the biases: W is the encoder's, counted there."""
+        return self.n_out
 
     def build(self, backend, rng, n_in=None, weights=None):
         self.backend = backend
