@@ -6,7 +6,7 @@ import random
 import pytest
 
 from helpers import assert_close
-from tinynet import DataError, Network
+from tinynet import DataError, Network, gradcheck
 from tinynet.unsupervised import Autoencoder, StackedAutoencoder
 
 
@@ -68,6 +68,26 @@ OPTIONS = {
 def test_gradients_agree_with_central_differences(name):
     ae = Autoencoder(5, 3, seed=1, backend="python", **OPTIONS[name])
     _check_gradients(ae, _data())
+
+
+@pytest.mark.parametrize("name", list(OPTIONS))
+def test_tinynet_gradcheck_includes_the_penalty_and_holds_the_noise(name):
+    ae = Autoencoder(5, 3, seed=1, backend="python", **OPTIONS[name])
+    X = _data()
+    result = gradcheck(ae.net, X, X)
+    assert result.ok, str(result)
+    assert ae.gradcheck(X).max_error == result.max_error
+
+
+def test_gradcheck_sees_a_missing_penalty_gradient(monkeypatch):
+    ae = Autoencoder(5, 3, seed=1, backend="python", sparsity="kl", rho=0.1, beta=2.0)
+
+    def value_only(self, grad_a, below):                   # the penalty counted, its gradient not
+        if self.acc is not None:
+            self.penalty(self.acc)
+        return below.delta_from_grad(grad_a)
+    monkeypatch.setattr(type(ae.sparsity), "delta_below", value_only)
+    assert not ae.gradcheck(_data()).ok
 
 
 def test_the_noise_is_fixed_by_the_seed_and_changes_every_step():

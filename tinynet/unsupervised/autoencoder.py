@@ -86,6 +86,26 @@ class _CodeNetwork(Network):
                 enc = layer.encoder
                 enc.dW = self.backend.add(enc.dW, layer.dW_tied)
 
+    def gradcheck(self, X, y, h=1e-5, tolerance=1e-6, max_entries=40):
+        """Backprop's gradient of the whole objective (reconstruction error plus
+        the sparsity penalty) against central differences, with the step's
+        noise held fixed: ``tinynet.gradcheck`` for an autoencoder."""
+        from ..gradcheck import GradcheckResult, central_differences
+        B = self.backend
+        Xd, Td, m = B.array(X), B.array(y), len(X)
+        counter = self.noise_counter
+
+        def objective_value():
+            acc = B.accumulator()
+            self.objective(Xd, Td, acc)
+            self.noise_counter = counter          # the same x̃ for every evaluation
+            return B.read(acc) / m
+
+        E = objective_value()                     # leaves backprop's gradients of J at w
+        errors = central_differences(self.parameters(), B, objective_value, E, h, max_entries)
+        objective_value()                         # and again at w, once every w is put back
+        return GradcheckResult(errors, tolerance)
+
     def objective(self, X, T, acc):
         """Forward on x̃, the reconstruction error of T and the sparsity penalty
         into ``acc`` (summed over the rows), backward: every layer's gradients."""
@@ -189,6 +209,12 @@ class Autoencoder:
             val = (validation_data, validation_data)
         return self.net.fit(rows, rows, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
                             lr=lr, validation_data=val, **options)
+
+    def gradcheck(self, X, h=1e-5, tolerance=1e-6, max_entries=40):
+        """Backprop's gradients of the objective (error + penalty) against
+        central differences on X; see ``tinynet.gradcheck``."""
+        rows = self.net._inputs(X)[0]
+        return self.net.gradcheck(rows, rows, h=h, tolerance=tolerance, max_entries=max_entries)
 
     # === Using it ===========================================================
 
