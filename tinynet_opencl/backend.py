@@ -365,10 +365,15 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedO
             self._launch(name, (_round_up(cols, LOCAL_1D), rows), (LOCAL_1D, 1), *args)
 
     def _launch_2d(self, name, cols, rows, *args):
-        """A 2-D launch over `cols` x `rows` work-items (x is the column)."""
+        """A 2-D launch over `cols` x `rows` work-items (x is the column).  A
+        grid of a few rows gets a work-group per row, so that a small product
+        (a convolution's dW) still runs on every compute unit."""
         if cols > 0 and rows > 0:
-            self._launch(name, (_round_up(cols, LOCAL_2D[0]), _round_up(rows, LOCAL_2D[1])),
-                         LOCAL_2D, *args)
+            if rows < LOCAL_2D[1]:
+                self._launch(name, (_round_up(cols, LOCAL_2D[0]), rows), (LOCAL_2D[0], 1), *args)
+            else:
+                self._launch(name, (_round_up(cols, LOCAL_2D[0]), _round_up(rows, LOCAL_2D[1])),
+                             LOCAL_2D, *args)
 
     def _wait_read(self, host, buf, what):
         self._alive()
