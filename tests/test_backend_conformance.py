@@ -379,10 +379,11 @@ def test_dropout_mask_and_bernoulli(backend):
 
 # === Fusions (defined in Backend from the primitives) =======================
 
-@pytest.mark.parametrize("m", [6, 600])          # 600 rows: a convolution's windows (batch x positions)
+# 600 rows: a convolution's windows (batch x positions), into a part or whole vectors of outputs
+@pytest.mark.parametrize("m, n_out", [(6, 4), (600, 4), (600, 16)])
 @pytest.mark.parametrize("name", ACTIVATIONS)
-def test_dense_composites(backend, name, m):
-    n_in, n_out = 5, 4
+def test_dense_composites(backend, name, m, n_out):
+    n_in = 5
     A = random_matrix(m, n_in, seed=11)
     W = random_matrix(n_out, n_in, seed=12)
     b = random_matrix(1, n_out, seed=13)
