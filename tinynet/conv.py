@@ -37,7 +37,7 @@ back (``scatter_patches``).
 from . import activations
 from .errors import ShapeError
 from .initializers import default_initializer, initial_weights
-from .layers import Layer
+from .layers import Dense, Layer
 from .options import check_size
 from .patches import conv_table, output_size
 
@@ -259,16 +259,13 @@ class Conv2D(ImageLayer):
         share = B.matmul(self._D, self.W)                                 # (m·P, C·k·k)
         return below.delta_from_grad(B.scatter_patches(share, self.table))
 
-    def delta_from_grad(self, grad_a):
-        """delta = ∂E/∂a ⊙ g'(z)."""
-        if self.activation == "linear":
-            return grad_a
-        return self.backend.activation_grad(self.activation, self.z, self.a, grad_a, self.alpha)
+    #: delta = ∂E/∂a ⊙ g'(z), entry by entry: as for a Dense layer.
+    delta_from_grad = Dense.delta_from_grad
 
     # === Parameters =========================================================
 
-    def parameters(self):
-        return [("W", self.W, self.dW, True), ("b", self.b, self.db, False)]
+    #: W (penalised by l2/l1) and b, with their gradients: as for a Dense layer.
+    parameters = Dense.parameters
 
     def get_weights(self):
         """(W, b) as plain lists: W is (C_out, C·k·k), one filter a row; b has C_out numbers."""
