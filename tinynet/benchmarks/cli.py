@@ -194,7 +194,7 @@ def run(args, out=None, err=None):
     if args.from_json:
         try:
             results = results_from_pytest_json(args.from_json)
-        except DataError:                  # the file is not valid JSON: the error names it
+        except DataError:                  # not JSON, or nested too deeply: it names the file
             raise
         except (OSError, ValueError, UnicodeDecodeError) as error:
             raise ValueError("cannot read the benchmark JSON {}: {}".format(args.from_json, error))
