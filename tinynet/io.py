@@ -43,6 +43,7 @@ from .activations import ACTIVATIONS
 from .conv import Conv2D, Flatten
 from .errors import ConfigError, DataError, ModelFileError, TinynetError
 from .initializers import INITIALIZERS
+from . import jsontext
 from .layers import Dense, Dropout
 from .losses import LOSSES
 from .options import check_seed, whole_number
@@ -209,14 +210,7 @@ def load(path, backend=None, max_bytes=None):
     if len(raw) > limit:
         raise ModelFileError("{} is larger than {:,} bytes, the most a model file may have; pass "
                              "max_bytes= to Network.load to read a larger one".format(path, limit))
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except RecursionError:
-        raise ModelFileError("{} is not a tinynet model file: its JSON is nested too deeply".format(path)) \
-            from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ModelFileError("{} is not a tinynet model file: it is not valid JSON ({})".format(
-            path, str(error)[:200])) from error
+    data = jsontext.parse(raw, path, "a tinynet model file", ModelFileError)
     return from_dict(data, backend, source=path)
 
 

@@ -14,9 +14,9 @@ that every number is finite before it builds the network; anything wrong is
 a ``ModelFileError`` that names it.
 """
 
-import json
 import math
 
+from . import jsontext
 from .checks import _is_number
 from .errors import ModelFileError
 from .layers import Dense
@@ -41,13 +41,11 @@ def to_dict(net):
 def load(path, backend=None):
     """Read a sequence network from a JSON file written by ``save``."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as error:
         raise ModelFileError("cannot read sequence model {}: {}".format(path, error.strerror)) from error
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ModelFileError("{} is not a tinynet model file: it is not valid JSON ({})".format(
-            path, error)) from error
+    data = jsontext.parse(raw, path, "a tinynet model file", ModelFileError)
     return from_dict(data, backend, str(path))
 
 

@@ -31,6 +31,7 @@ import statistics
 import sys
 import time
 
+from ..errors import DataError
 from .machine import settle
 
 __all__ = ["add_arguments", "run"]
@@ -193,6 +194,8 @@ def run(args, out=None, err=None):
     if args.from_json:
         try:
             results = results_from_pytest_json(args.from_json)
+        except DataError:                  # not JSON, or nested too deeply: it names the file
+            raise
         except (OSError, ValueError, UnicodeDecodeError) as error:
             raise ValueError("cannot read the benchmark JSON {}: {}".format(args.from_json, error))
         if not results:

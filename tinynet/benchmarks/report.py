@@ -16,11 +16,11 @@ itself; ``results_from_pytest_json`` reads the same fields from a
 """
 
 import datetime
-import json
 import os
 import platform
 import sys
 
+from .. import jsontext
 from . import machine
 from .cases import GROUPS, SWEEPS
 
@@ -34,11 +34,8 @@ REFERENCE_PYTHON_EPOCH = (943, "2-core Intel Xeon VM, CPython 3.11.7", "2026-11-
 
 def results_from_pytest_json(path):
     """Results from a ``--benchmark-json`` file written by tests/benchmarks."""
-    with open(path, encoding="utf-8") as handle:
-        try:
-            data = json.load(handle)
-        except RecursionError:
-            raise ValueError("its JSON is nested too deeply") from None
+    with open(path, "rb") as handle:
+        data = jsontext.parse(handle.read(), path, "a pytest-benchmark JSON file")
     if not isinstance(data, dict) or not isinstance(data.get("benchmarks", []), list):
         raise ValueError("it is not a pytest-benchmark JSON file (expected an object with a "
                          "\"benchmarks\" list)")
