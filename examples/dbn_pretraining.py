@@ -36,7 +36,6 @@ NAME = "dbn_pretraining"
 
 def parse(argv):
     parser = example_parser(NAME, __doc__, "150 unlabelled, 100 labelled, 2 seeds, small layers (a fast check)")
-    parser.add_argument("--backend", default=None, help="python (default) or opencl")
     parser.add_argument("--seeds", type=int, default=5, help="runs with different seeds (default 5)")
     return parser.parse_args(argv)
 

@@ -32,7 +32,6 @@ NAME = "rbm_digits"
 
 def parse(argv):
     parser = example_parser(NAME, __doc__, "150 training and 100 test digits, 32 hidden units, 2 epochs (a fast check)")
-    parser.add_argument("--backend", default=None, help="python (default) or opencl")
     parser.add_argument("--epochs", type=int, default=20, help="RBM epochs (default 20)")
     parser.add_argument("--hidden", type=int, default=100, help="hidden units (default 100)")
     return parser.parse_args(argv)

@@ -35,7 +35,6 @@ RHO, BETA = 0.05, 6.0
 
 def parse(argv):
     parser = example_parser(NAME, __doc__, "200 training and 100 test digits, 3 epochs (a fast check)")
-    parser.add_argument("--backend", default=None, help="python (default) or opencl")
     parser.add_argument("--epochs", type=int, default=20, help="passes over the training digits (default 20)")
     return parser.parse_args(argv)
 

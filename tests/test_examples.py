@@ -137,6 +137,16 @@ def test_run_in_process(tmp_path, capsys):
     assert examples.run("xor", ["--no-such-option"]) == 2           # argparse's usage error
 
 
+def test_backend_option_switches_the_run_and_refuses_an_unknown_name(tmp_path, capsys):
+    import tinynet
+    assert examples.run("xor", ["--quick", "--out", str(tmp_path), "--backend", "python"]) == 0
+    assert tinynet.backend_name() == "python"
+    capsys.readouterr()
+    assert examples.run("xor", ["--quick", "--backend", "no_such_backend"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "unknown backend 'no_such_backend'" in err[-1] and "python" in err[-1]
+
+
 def test_run_unknown_name_lists_the_names():
     with pytest.raises(LookupError, match="worked_example.*xor"):
         examples.run("nope", [])

@@ -28,12 +28,27 @@ ORDER = [
 ]
 
 
+class _UseBackend(argparse.Action):
+    """``--backend NAME``: ``tinynet.use(NAME)`` for the whole run, as TINYNET_BACKEND=NAME does."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        from .backend import use
+        from .errors import TinynetError
+        try:
+            use(value)
+        except TinynetError as error:
+            parser.error(str(error))
+        setattr(namespace, self.dest, value)
+
+
 def example_parser(name, doc, quick_help="fewer epochs (a fast check)"):
-    """The options every example shares: ``--out FOLDER`` and ``--quick``."""
+    """The options every example shares: ``--out FOLDER``, ``--quick`` and ``--backend NAME``."""
     parser = argparse.ArgumentParser(prog="python examples/{}.py".format(name),
                                      description=doc.strip().splitlines()[0])
     parser.add_argument("--out", default=os.path.join("tinynet-output", name), help="folder for the pictures")
     parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--backend", action=_UseBackend, default=None,
+                        help="the backend to train on: python (the default) or opencl")
     return parser
 
 
