@@ -231,6 +231,10 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedO
         self._block_cols = 2 * self.vector_width
         self._kernels = kernels_for(self.context, dtype, self.tiles)
         self._max_alloc = self.device.max_mem_alloc_size
+        #: Bytes past every matrix's entries: a product's block at the right edge
+        #: reads whole vectors of 2VW entries (kernels.products), so the last
+        #: row's may run 2VW - 1 entries past the end.
+        self._pad_bytes = 2 * self.vector_width * self._np_dtype.itemsize
         #: When ``matmul`` packs B into panels first: "auto" on a CPU device
         #: (see PACK_ROW_BYTES), "never" on a GPU, whose work-items read B's
         #: rows side by side as they are; "always" (for the tests).
@@ -313,7 +317,7 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedO
         """An uninitialised rows x cols matrix on the device."""
         nbytes = self._nbytes(rows, cols, what)
         try:
-            buf = self._pool.allocate(nbytes)
+            buf = self._pool.allocate(nbytes + self._pad_bytes)
         except (cl.Error, MemoryError) as error:
             raise BackendError("out of device memory allocating the {} matrix "
                                "({} x {}, {:.1f} MiB): {}".format(
@@ -423,9 +427,11 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedO
             return self._new(rows_n, cols)
         if self._recording is not None:
             self._recording.refuse("it uploads a matrix from the host")
+        padded = np.zeros(host.size + self._pad_bytes // host.itemsize, dtype=host.dtype)
+        padded[:host.size] = host.ravel()
         try:
             buf = cl.Buffer(self.context, cl.mem_flags.READ_WRITE | cl.mem_flags.COPY_HOST_PTR,
-                            hostbuf=np.ascontiguousarray(host))
+                            hostbuf=padded)
         except cl.Error as error:
             raise BackendError("out of device memory uploading a {} x {} matrix: {}".format(
                 rows_n, cols, error)) from error

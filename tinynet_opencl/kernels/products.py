@@ -37,9 +37,11 @@ _OUTER_TEMPLATE = r"""
    device: BR 6 and VW 8 or 16 on a CPU, BR 4 and VW 4 on a GPU; programs.tiles_for).
    For each k it reads 2VW entries of B's row k as two vectors and one entry
    of opA per row, and adds the outer product into 2BR vector accumulators.
-   Rows past M are clamped for reading and not written; a block that sticks
-   out past column N sums its columns before N one entry at a time (k still
-   outer, so B's rows are read where they lie).  Results leave through
+   Rows past M are clamped for reading and not written.  A block that sticks
+   out past column N reads whole vectors too: the entries past the row's end
+   (the next row's, or past B's last row the buffer's padding: the backend
+   allocates 2VW entries more than a matrix holds) go into lanes that are
+   never written.  Results leave through
    STORE_V (VW entries from C[at]) and STORE_S (one entry), defined above
    the kernel: plain writes to C, or an optimiser step.
    $EXTRA */
@@ -55,49 +57,39 @@ __kernel void $NAME(const int M, const int N, const int K,
     #pragma unroll
     for (int r = 0; r < BR; ++r) a[r] = A + $A_ROW(min(i0 + r, M - 1));
     size_t ka = 0;
-    if (j0 + 2 * VW <= N) {
-        realV c0[BR], c1[BR];
+    const int j_end = min(j0 + 2 * VW, N + $ONES), w = min(j_end, N) - j0;   /* w: columns before N */
+    realV c0[BR], c1[BR];
+    #pragma unroll
+    for (int r = 0; r < BR; ++r) {
+        c0[r] = (realV)0;
+        c1[r] = (realV)0;
+    }
+    for (int k = 0; k < K && w > 0; ++k) {
+        $A_K
+        const __global realVu *b = (const __global realVu *)(B + $B_ROW(k) * N + j0);
+        const realV b0 = b[0], b1 = b[1];
         #pragma unroll
         for (int r = 0; r < BR; ++r) {
-            c0[r] = (realV)0;
-            c1[r] = (realV)0;
+            const real a_rk = a[r][ka];
+            c0[r] += a_rk * b0;
+            c1[r] += a_rk * b1;
         }
-        for (int k = 0; k < K; ++k) {
-            $A_K
-            const __global realVu *b = (const __global realVu *)(B + $B_ROW(k) * N + j0);
-            const realV b0 = b[0], b1 = b[1];
-            #pragma unroll
-            for (int r = 0; r < BR; ++r) {
-                const real a_rk = a[r][ka];
-                c0[r] += a_rk * b0;
-                c1[r] += a_rk * b1;
-            }
-            ka += $A_STEP;
-        }
+        ka += $A_STEP;
+    }
+    if (w == 2 * VW) {
         for (int r = 0; r < BR && i0 + r < M; ++r) {
             const size_t at = (size_t)(i0 + r) * N + j0;
             STORE_V(at, alpha * c0[r]);
             STORE_V(at + VW, alpha * c1[r]);
         }
     } else {
-        /* the block past column N: its w < 2VW columns, k outer as above, into
-           a private block of sums (w is not a whole number of vectors) */
-        const int j_end = min(j0 + 2 * VW, N + $ONES), w = min(j_end, N) - j0;
-        real e[BR][2 * VW];
-        for (int r = 0; r < BR; ++r)
-            for (int j = 0; j < 2 * VW; ++j) e[r][j] = 0;
-        for (int k = 0; k < K && w > 0; ++k) {
-            $A_K
-            const __global real *b = B + $B_ROW(k) * N + j0;
-            for (int r = 0; r < BR; ++r) {
-                const real a_rk = a[r][ka];
-                for (int j = 0; j < w; ++j) e[r][j] += a_rk * b[j];
-            }
-            ka += $A_STEP;
-        }
+        /* the block past column N: its w < 2VW columns, one entry at a time */
         for (int r = 0; r < BR && i0 + r < M; ++r) {
             const int i = i0 + r;
-            for (int j = 0; j < w; ++j) STORE_S((size_t)i * N + j0 + j, alpha * e[r][j]);
+            real e[2 * VW];
+            *(realVu *)e = c0[r];
+            *(realVu *)(e + VW) = c1[r];
+            for (int j = 0; j < w; ++j) STORE_S((size_t)i * N + j0 + j, alpha * e[j]);
             $ONES_COLUMN
         }
     }
