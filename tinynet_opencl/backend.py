@@ -112,12 +112,11 @@ FUSED_LOSS_ROWS = 4 * LOCAL_1D
 PACK_ROW_BYTES = 4096
 PACK_MIN_K = 64
 #: A forward pass over at least this many rows (a convolution's windows:
-#: batch x positions) into a whole number of vectors of outputs transposes W
-#: first (one small launch) and runs ``dense_forward_t``, which adds into whole
-#: vectors of results.  Measured on pocl, one thread (AVX2, 8-wide), rows x
-#: outputs x inputs: 8192 x 8 x 9 2.0x faster, 2048 x 16 x 72 2.7x, 8192 x 32 x
-#: 288 1.7x; but 8192 x 4 x 36 3.7x slower and 8192 x 12 x 36 1.5x slower (a
-#: part vector of outputs).
+#: batch x positions) transposes W first (one small launch) and runs
+#: ``dense_forward_t``, which adds into whole vectors of results.  Measured on
+#: pocl, one thread (AVX2, 8-wide), rows x outputs x inputs, against one dot
+#: product per output: 8192 x 8 x 9 2.7x faster, 8192 x 4 x 36 1.2x, 8192 x 12
+#: x 36 3.1x, 2048 x 16 x 72 2.6x, 8192 x 32 x 288 1.8x.
 TALL_ROWS = 512
 
 def _require():
@@ -847,7 +846,7 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedO
         if name == "softmax":
             self._nt(A, W, b, -1, alpha, Z, Z)
             self._launch_1d("softmax_rows", m, m, n, Z.buf, Act.buf)
-        elif first or (m >= TALL_ROWS and n % self.vector_width == 0):
+        elif first or m >= TALL_ROWS:
             WT = self._transposed(W) if first else self._transpose(W)
             a, a_idx, a_gather = self._rows(A)
             self._launch_2d("dense_forward_t", -(-n // self._block_cols),
