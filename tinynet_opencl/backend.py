@@ -104,11 +104,13 @@ FUSED_LOSS_ROWS = 4 * LOCAL_1D
 #: On a CPU device ``matmul`` packs B into panels first (``pack_panels``) when
 #: B's rows are at least this many bytes apart (a page: each k a new one) and
 #: K is at least PACK_MIN_K, or when its last panel is not whole (N not a
-#: multiple of 2VW: matmul_nn would do those columns one entry at a time).
+#: multiple of 2VW).
 #: Measured on pocl, 2 cores (AVX-512), packed against not: square n = 1024
 #: 0.5x the time, 512 1.0-1.26x, 256 1.3x (one more launch); short last
 #: panels: 1000 0.7x, 500 0.6x, 240 0.7-0.85x; batch-32 products 32 x n x n:
-#: n = 1024 0.6-1.1x, 512 1.2-1.5x, 240 0.9-1.1x.
+#: n = 1024 0.6-1.1x, 512 1.2-1.5x, 240 0.9-1.1x.  On the 2-core AMD EPYC (AVX2), one
+#: thread, with edge blocks read as whole vectors: 32 x 500 x 500 0.82x, 32 x 1000 x
+#: 1000 0.97x, 500 x 500 x 500 0.78x, 1000 cubed 0.73x, 64 x 72 x 100 1.11x.
 PACK_ROW_BYTES = 4096
 PACK_MIN_K = 64
 #: A forward pass over at least this many rows (a convolution's windows:
