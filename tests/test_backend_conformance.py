@@ -438,7 +438,8 @@ from tinynet.patches import conv_table, pool_table  # noqa: E402
 # (image shape, layout, kernel, stride, padding): overlapping windows, padding,
 # strides, one channel and several, a 1x1 window, one window for the whole image
 CONV_CASES = [((1, 4, 4), "chw", 3, 1, 1), ((2, 5, 3), "hwc", 2, 1, 0), ((3, 6, 6), "chw", 3, 2, 2),
-              ((2, 3, 3), "hwc", 1, 1, 0), ((1, 3, 3), "chw", 3, 1, 0), ((4, 7, 5), "hwc", 3, 2, 1)]
+              ((2, 3, 3), "hwc", 1, 1, 0), ((1, 3, 3), "chw", 3, 1, 0), ((4, 7, 5), "hwc", 3, 2, 1),
+              ((1, 2, 2), "chw", 2, 2, 1)]      # windows that read every entry once, and padding
 
 
 def _tables():

@@ -114,6 +114,15 @@ def test_matmul_packs_b_where_its_rows_are_far_apart_or_its_last_panel_is_short(
     assert ocl.launches - launches == 2                      # the packing, then the product
 
 
+def test_the_max_gate_writes_by_windows_only_where_they_tile_the_input(ocl):
+    from tinynet.patches import conv_table, pool_table
+    tiling = ocl.patch_table(pool_table((3, 4, 4), 2), 4, 48)
+    overlapping = ocl.patch_table(pool_table((2, 5, 5), 3, 1, "chw"), 9, 50)
+    uncovered = ocl.patch_table(pool_table((1, 5, 5), 2, 2, "chw"), 4, 25)       # the last row and column
+    padded = ocl.patch_table(conv_table((1, 2, 2), 2, 2, 1), 4, 4)               # reads the padding
+    assert tiling.tiles and not overlapping.tiles and not uncovered.tiles and not padded.tiles
+
+
 @pytest.mark.parametrize("m,n_in,n_out", [(1, 1, 1), (3, 17, 5), (32, 256, 64), (65, 63, 129), (7, 64, 10),
                                           (5, 9, 65)])
 @pytest.mark.parametrize("name", ["sigmoid", "relu", "softmax"])

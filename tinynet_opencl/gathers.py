@@ -44,6 +44,8 @@ class ReceptiveFields:
         entries = [f % k if f < pad else -1 for f in T.inverse]
         T.invq_buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, windows))
         T.invj_buf = self._cl.Buffer(self.context, flags, hostbuf=array(_INT32, entries))
+        # the windows tile the input: every entry read exactly once, and no padding read
+        T.tiles = T.width == 1 and pad not in T.inverse and n not in T.table
         return T
 
     def reshape(self, M, rows, cols):
@@ -91,6 +93,10 @@ class ReceptiveFields:
             raise ShapeError("max_pool_grad: gradient {} and argmax {} differ".format(G.shape, Arg.shape))
         m = G.shape[0]
         out = self._new(m, T.n, "pooled gradient")
-        self._launch_grid("max_pool_grad", T.n, m, T.n, m, T.count, T.width,
-                          G.buf, Arg.buf, T.invj_buf, T.invq_buf, out.buf)
+        if T.tiles:
+            self._launch_grid("max_pool_grad_tiles", T.count, m, T.count, m, T.k, T.n,
+                              G.buf, Arg.buf, T.buf, out.buf)
+        else:
+            self._launch_grid("max_pool_grad", T.n, m, T.n, m, T.count, T.width,
+                              G.buf, Arg.buf, T.invj_buf, T.invq_buf, out.buf)
         return out

@@ -107,4 +107,29 @@ __kernel void max_pool_grad(const int n, const int m, const int Q, const int wid
     }
     out[(size_t)s * n + i] = sum;
 }
+
+/* max_pool_grad where the windows tile the input (each input entry read by
+   exactly one window entry: pooling with stride = size over sides it
+   divides): work-item (q, s) writes its window's k inputs, G[s][q] at the
+   argmax and 0 at the others.  Unrolled for the 2x2 window. */
+__kernel void max_pool_grad_tiles(const int Q, const int m, const int k, const int n,
+                                  __global const real *G, __global const int *Arg,
+                                  __global const int *T, __global real *out)
+{
+    const int q = get_global_id(0), s = get_global_id(1);
+    if (q >= Q || s >= m) return;
+    const size_t at = (size_t)s * Q + q;
+    const int arg = Arg[at];
+    const real g = G[at];
+    __global real *o = out + (size_t)s * n;
+    __global const int *window = T + q * k;
+    if (k == 4) {
+        o[window[0]] = arg == 0 ? g : (real)0;
+        o[window[1]] = arg == 1 ? g : (real)0;
+        o[window[2]] = arg == 2 ? g : (real)0;
+        o[window[3]] = arg == 3 ? g : (real)0;
+    } else {
+        for (int j = 0; j < k; ++j) o[window[j]] = arg == j ? g : (real)0;
+    }
+}
 """
