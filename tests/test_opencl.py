@@ -114,6 +114,15 @@ def test_matmul_packs_b_where_its_rows_are_far_apart_or_its_last_panel_is_short(
     assert ocl.launches - launches == 2                      # the packing, then the product
 
 
+def test_a_number_beyond_float32_is_a_data_error_not_an_inf(ocl):
+    from tinynet import DataError
+    with pytest.raises(DataError, match=r"too large for float32 .*dtype=\"float64\""):
+        ocl.array([[1.0, 1e39]])
+    with pytest.raises(DataError, match="too large for float32"):
+        ocl.array([[1.0], [-1e300]])
+    assert ocl.to_list(ocl.array([[3e38, float("inf")]])) == [[pytest.approx(3e38, rel=1e-6), float("inf")]]
+
+
 def test_the_max_gate_writes_by_windows_only_where_they_tile_the_input(ocl):
     from tinynet.patches import conv_table, pool_table
     tiling = ocl.patch_table(pool_table((3, 4, 4), 2), 4, 48)

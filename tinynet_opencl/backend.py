@@ -67,7 +67,7 @@ import os
 from array import array
 
 from tinynet.backend import ACTIVATIONS, Backend
-from tinynet.errors import BackendError, ShapeError
+from tinynet.errors import BackendError, DataError, ShapeError
 
 from . import kernels
 from .capture import Captured
@@ -445,7 +445,18 @@ class OpenCLBackend(OptimiserSteps, ReceptiveFields, RecurrentOps, UnsupervisedO
         chained rows: one pass in C, measured 1.2–2× faster than
         ``np.array`` on the 4,649 × 256 digits (the data ``fit`` uploads).
         Anything else, or anything fromiter refuses, goes to ``np.array``.
+        A finite number beyond the dtype's range is a DataError, not an inf.
         """
+        try:
+            with np.errstate(over="raise"):
+                return self._convert_rows(rows)
+        except FloatingPointError:
+            limit = float(np.finfo(self._np_dtype).max)
+            raise DataError("a number is too large for {} (beyond ±{:.2g}), the OpenCL backend's "
+                            "numbers: scale the data, or use tinynet.use(\"opencl\", dtype=\"float64\")".format(
+                                self.dtype, limit)) from None
+
+    def _convert_rows(self, rows):
         if isinstance(rows, list) and rows and type(rows[0]) in (list, tuple):
             width = len(rows[0])
             if width and all(type(row) in (list, tuple) and len(row) == width for row in rows):
