@@ -89,7 +89,10 @@ def test_take_rows_pair(backend):
 
 # === Products ===============================================================
 
-@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (1, 7, 3), (4, 1, 5), (5, 6, 1), (9, 17, 13), (32, 64, 10)])
+# (64, 9, 8), (70, 12, 3), (64, 13, 3): many short rows, as a convolution's windows (python:
+# by columns up to 12 entries a row), and just past that
+@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (1, 7, 3), (4, 1, 5), (5, 6, 1), (9, 17, 13), (32, 64, 10),
+                                   (64, 9, 8), (70, 12, 3), (64, 13, 3)])
 def test_matmul_shapes(backend, m, k, n):
     A = random_matrix(m, k, seed=2)
     B = random_matrix(k, n, seed=3)
@@ -379,9 +382,10 @@ def test_dropout_mask_and_bernoulli(backend):
 
 # === Fusions (defined in Backend from the primitives) =======================
 
+@pytest.mark.parametrize("m", [6, 70])          # 70 short rows: the python backend goes by columns
 @pytest.mark.parametrize("name", ACTIVATIONS)
-def test_dense_composites(backend, name):
-    m, n_in, n_out = 6, 5, 4
+def test_dense_composites(backend, name, m):
+    n_in, n_out = 5, 4
     A = random_matrix(m, n_in, seed=11)
     W = random_matrix(n_out, n_in, seed=12)
     b = random_matrix(1, n_out, seed=13)
