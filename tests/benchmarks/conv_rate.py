@@ -73,60 +73,63 @@ def _conv(B, c_in, c_out, side, layout):
     return layer, X, G
 
 
-def setups(B):
-    """{workload: (run, multiply-adds)}: each run is one call of the workload."""
+def _dense(B):
     rng = random.Random(0)
-    m = BATCH
     dense = Dense(256, 64, "sigmoid")
     dense.build(B, rng)
-    Xd = B.array(_random(m, 256, rng, low=0.0))
-    Gd = B.array(_random(m, 64, rng))
+    X = B.array(_random(BATCH, 256, rng, low=0.0))
+    G = B.array(_random(BATCH, 64, rng))
 
-    def run_dense():
-        dense.forward(Xd, training=True)
-        delta = dense.delta_from_grad(Gd)
+    def run():
+        dense.forward(X, training=True)
+        delta = dense.delta_from_grad(G)
         dense.backward(delta)
         return B.matmul(delta, dense.W)                  # δ·W, the input gradient's product
+    return run, 3 * BATCH * 256 * 64
 
-    c1, X1, G1 = _conv(B, 1, 8, 16, "chw")
-    c2, X2, G2 = _conv(B, 8, 16, 8, "hwc")
+
+def _conv1(B, piece=None):
+    layer, X, G = _conv(B, 1, 8, 16, "chw")
+    products = BATCH * 256 * 8 * 9
+
+    def run():
+        layer.forward(X, training=True)
+        layer.backward(layer.delta_from_grad(G))
+    if piece is None:
+        return run, 2 * products
+    run()                                                # the layer's state, for the pieces
+    D, m = layer._D, BATCH
+    if piece == "forward":
+        return (lambda: layer.forward(X, training=True)), products
+    if piece == "dW":
+        return (lambda: B.matmul_tn(D, layer.patches, 1.0 / m)), products
+    return (lambda: B.sum_rows(D, 1.0 / m)), m * 256 * 8     # db: adds
+
+
+def _conv2(B):
+    layer, X, G = _conv(B, 8, 16, 8, "hwc")
     sink = Layer()
 
-    def run_conv1():
-        c1.forward(X1, training=True)
-        c1.backward(c1.delta_from_grad(G1))
+    def run():
+        layer.forward(X, training=True)
+        delta = layer.delta_from_grad(G)
+        layer.backward(delta)
+        return layer.delta_below(delta, sink)
+    return run, 3 * BATCH * 64 * 16 * 72
 
-    def run_conv2():
-        c2.forward(X2, training=True)
-        delta = c2.delta_from_grad(G2)
-        c2.backward(delta)
-        return c2.delta_below(delta, sink)
 
-    run_conv1()                                          # the layer's state, for the pieces
-    D1 = c1._D
-
-    def run_conv1_forward():
-        return c1.forward(X1, training=True)
-
-    def run_conv1_dW():
-        return B.matmul_tn(D1, c1.patches, 1.0 / m)
-
-    def run_conv1_db():
-        return B.sum_rows(D1, 1.0 / m)
-
-    products1 = m * 256 * 8 * 9
-    return {
-        "dense": (run_dense, 3 * m * 256 * 64),
-        "conv1": (run_conv1, 2 * products1),
-        "conv2": (run_conv2, 3 * m * 64 * 16 * 72),
-        "conv1-forward": (run_conv1_forward, products1),
-        "conv1-dW": (run_conv1_dW, products1),
-        "conv1-db": (run_conv1_db, m * 256 * 8),
-    }
+def setup(B, name):
+    """(run, multiply-adds) of a workload: each run is one call of it."""
+    if name == "dense":
+        return _dense(B)
+    if name == "conv2":
+        return _conv2(B)
+    return _conv1(B, name.partition("-")[2] or None)
 
 
 def time_in_turn(rounds, calls):
-    work = setups(PythonBackend())
+    B = PythonBackend()
+    work = {name: setup(B, name) for name in WORKLOADS}
     best = {name: [] for name in WORKLOADS}
     clock = time.process_time
     for _ in range(rounds):
@@ -159,7 +162,8 @@ def _collected(path):
 
 
 def count(calls, names):
-    work = setups(PythonBackend())
+    B = PythonBackend()
+    work = {name: setup(B, name) for name in names}
     script = os.path.abspath(__file__)
     print("instructions per multiply-add (callgrind, {} calls minus 0, {})".format(
         calls, sys.executable))
@@ -201,7 +205,7 @@ def main(argv=None):
             names.remove("dense")
         count(args.calls, ["dense"] + names)
     else:
-        run, _ = setups(PythonBackend())[args.workload]
+        run, _ = setup(PythonBackend(), args.workload)
         for _ in range(args.calls):
             run()
 
