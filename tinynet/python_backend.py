@@ -225,7 +225,7 @@ class PythonBackend(Backend):
             return [[alpha * d * x for x in b] for d in A[0]]
         A_columns = zip(*A)
         if alpha != 1.0:                  # scale the (usually small) delta side first
-            A_columns = [list(map(mul, repeat(alpha), column)) for column in A_columns]
+            A_columns = [[alpha * x for x in column] for column in A_columns]
         B_columns = list(zip(*B))
         return [dots(a, B_columns) for a in A_columns]
 
