@@ -20,7 +20,8 @@ Besides:
 * a transpose is ``zip(*A)``, also in C;
 * A·Wᵀ with many rows of a few entries (a convolution's windows: C·k·k
   of them) goes column by column (``by_columns``): for each row w of W,
-  z = Σ_j w_j·(column j of A), long vectors, the same sums in the same order;
+  z = b + Σ_j w_j·(column j of A), over long vectors (the same terms, the
+  bias added first: equal to rounding);
 * weight gradients are one length-m dot product per weight over the whole
   batch (``deltaᵀ·A``), and for a single sample an outer product;
 * rows are never changed in place: an update builds a new row and puts it in
@@ -116,31 +117,32 @@ _SHORT_SHAPE = fastest() == "map"
 
 
 def by_columns(A, W, b=None):
-    """Zᵀ for Z = A·Wᵀ (+ b), one long row per row w of W: z_w = Σ_j w_j·(column j of A) (+ b_w).
+    """Zᵀ for Z = A·Wᵀ (+ b), one long row per row w of W: z_w = (b_w) + Σ_j w_j·(column j of A).
 
-    The same sums as ``[list(map(add, dots(a, W), b)) for a in A]``, transposed:
-    ``zip`` lines up each row's terms (a_1·w_1, …, a_k·w_k, b_w) and ``sum``
-    adds them left to right from 0.0, as ``sum(map(mul, a, w), 0.0) + b_w`` does,
-    so the floats are the same.  One ``sum`` call per entry of Z, and no
-    ``map`` made per entry: for rows of a few entries and many of them, the
-    work goes into the multiply-adds.
+    ``zip`` lines up each row's terms (a_1·w_1, …, a_k·w_k) and ``sum`` adds
+    them left to right, from b_w (or 0.0): ``sum(map(mul, a, w), b_w)`` for
+    every row a.  One ``sum`` call per entry of Z and no ``map`` made per
+    entry: with rows of a few entries and many of them, the work goes into
+    the multiply-adds.
 
     >>> by_columns([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [[1.0, 0.5]], [10.0])
     [[12.0, 15.0, 18.0]]
     """
     columns = list(zip(*A))                                   # column j: a_j of every row a
-    Z_t = []
-    for i, w in enumerate(W):
-        terms = list(map(map, repeat(mul), map(repeat, w), columns))   # w_j·a_j for each j, row by row
-        if b is not None:
-            terms.append(repeat(b[i]))
-        Z_t.append(list(map(sum, zip(*terms), repeat(0.0))))
-    return Z_t
+    starts = repeat(0.0) if b is None else b
+    return [list(map(sum, zip(*map(map, repeat(mul), map(repeat, w), columns)), repeat(start)))
+            for w, start in zip(W, starts)]                 # w_j·a_j for each j, row by row, summed
 
 
 def _rows(columns):
     """The transpose of a matrix given as lists, as lists."""
     return list(map(list, zip(*columns)))
+
+
+def _per_sample(columns, positions):
+    """Zᵀ (C rows of m·P) as m rows of P·C: row s is z[s·P + p][c] for p, then c."""
+    return [list(chain.from_iterable(zip(*[z[s:s + positions] for z in columns])))
+            for s in range(0, len(columns[0]), positions)]
 
 _MASK32 = 0xFFFFFFFF
 
@@ -395,6 +397,35 @@ class PythonBackend(Backend):
         first (the smaller side, usually) inside the products."""
         m = len(delta)
         return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
+
+    def conv_forward(self, patches, W, b, m, name, alpha=0.01):
+        """Backend's conv_forward; many short windows (``short_rows``) go by columns.
+
+        Then each sample's row is read straight from Zᵀ (``by_columns``),
+        z_s[p·C_out + c] = Zᵀ[c][s·P + p], without the m·P short rows of Z.
+        """
+        if name == "softmax" or not short_rows(patches, W):
+            return Backend.conv_forward(self, patches, W, b, m, name, alpha)
+        Z_t = by_columns(patches, W, b[0])
+        positions = len(patches) // m
+        return _per_sample(Z_t, positions), _per_sample(self.activation(name, Z_t, alpha), positions)
+
+    def conv_grads(self, delta, patches, channels):
+        """Backend's conv_grads with D's columns read straight from delta.
+
+        Column c of D is entries c, c + C_out, c + 2·C_out, … of delta's rows
+        laid end to end; dW = (1/m)·Dᵀ·patches and db = (1/m)·Σ_rows D from
+        them, without D's m·P short rows (on CPython before 3.12, as ``short_rows``).
+        """
+        if not _SHORT_SHAPE:
+            return Backend.conv_grads(self, delta, patches, channels)
+        alpha = 1.0 / len(delta)
+        flat = list(chain.from_iterable(delta))
+        D_columns = [flat[c::channels] for c in range(channels)]
+        patch_columns = list(zip(*patches))
+        # the 1/m on the C_out·C·k·k sums of Dᵀ·patches, not on D's m·P·C_out entries
+        dW = [[alpha * s for s in dots(column, patch_columns)] for column in D_columns]
+        return dW, [[alpha * sum(column) for column in D_columns]]
 
     # === Receptive fields: gathers and their adjoints (Conv2D, pooling) =====
     #

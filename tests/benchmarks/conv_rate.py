@@ -52,7 +52,7 @@ from tinynet.layers import Dense, Layer  # noqa: E402
 from tinynet.python_backend import PythonBackend  # noqa: E402
 
 BATCH = 32
-WORKLOADS = ("dense", "conv1", "conv2", "conv1-forward", "conv1-dW", "conv1-db")
+WORKLOADS = ("dense", "conv1", "conv2", "conv1-forward", "conv1-grads", "conv1-dW", "conv1-db")
 
 
 def _random(rows, cols, rng, low=-1.0):
@@ -98,9 +98,12 @@ def _conv1(B, piece=None):
     if piece is None:
         return run, 2 * products
     run()                                                # the layer's state, for the pieces
-    D, m = layer._D, BATCH
+    m = BATCH
+    D = B.reshape(layer.delta, m * 256, 8)                # (m·P, C_out)
     if piece == "forward":
         return (lambda: layer.forward(X, training=True)), products
+    if piece == "grads":                                 # dW and db, from delta
+        return (lambda: B.conv_grads(layer.delta, layer.patches, 8)), products
     if piece == "dW":
         return (lambda: B.matmul_tn(D, layer.patches, 1.0 / m)), products
     return (lambda: B.sum_rows(D, 1.0 / m)), m * 256 * 8     # db: adds
