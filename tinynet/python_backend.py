@@ -141,8 +141,9 @@ def _rows(columns):
 
 def _per_sample(columns, positions):
     """Zᵀ (C rows of m·P) as m rows of P·C: row s is z[s·P + p][c] for p, then c."""
-    return [list(chain.from_iterable(zip(*[z[s:s + positions] for z in columns])))
-            for s in range(0, len(columns[0]), positions)]
+    flat = list(chain.from_iterable(zip(*columns)))           # z[r][c] for r, then c
+    n = positions * len(columns)
+    return [flat[i:i + n] for i in range(0, len(flat), n)]
 
 _MASK32 = 0xFFFFFFFF
 
@@ -440,6 +441,7 @@ class PythonBackend(Backend):
         T.get = _getter(T.table)                  # row + [0.0] -> the windows' entries
         T.get_back = _getter(T.inverse)           # windows' entries + [0.0] -> per input
         T.starts = range(0, T.count * k, k)
+        T.windows = [slice(i, i + k) for i in T.starts]     # where each window lies in the entries
         return T
 
     def reshape(self, M, rows, cols):
@@ -457,11 +459,11 @@ class PythonBackend(Backend):
         where x_s is row s of X with a 0.0 appended (index n: padding).
         (m, n) -> (m·P, k).
         """
-        get, k, starts = T.get, T.k, T.starts
+        get, windows = T.get, T.windows
         out = []
         for x in X:
             v = list(get(x + _PAD))
-            out.extend([v[i:i + k] for i in starts])
+            out.extend(map(v.__getitem__, windows))         # v[p·k : p·k + k] for each window p
         return out
 
     def scatter_patches(self, G, T):
