@@ -14,9 +14,12 @@ backend; its multiply-adds are those of its matrix products:
            3 · 32·64·16·72
 =========  ===================================================================
 
-and the first layer piece by piece: ``conv1-forward`` (gather, product,
-relu, reshapes), ``conv1-dW``, ``conv1-db`` (the multiply-adds of each
-piece: the forward product's and dW's, 32·256·8·9; db's adds, 32·256·8).
+and the first layer piece by piece: ``conv1-forward`` (``conv_forward``:
+gather, product, relu, per-sample rows), ``conv1-grads`` (``conv_grads``: dW
+and db from δ), and, on D as (m·P, C_out) rows, ``conv1-dW``
+(``matmul_tn``) and ``conv1-db`` (``sum_rows``); the multiply-adds of each
+piece: the forward product's and dW's, 32·256·8·9; db's adds, 32·256·8.
+``conv1+conv2`` is both layers together, by their multiply-adds.
 
 Time, in turn (each round times every workload once, the best of
 ``--calls`` calls, with ``time.process_time``; the table has each
@@ -30,7 +33,7 @@ with 0 and one with N calls of each workload, both started by this script
 (use a real interpreter binary, e.g. ~/.pyenv/versions/3.11.7/bin/python,
 not a shell shim; it re-runs ``sys.executable``)::
 
-    python tests/benchmarks/conv_rate.py callgrind --calls 5
+    python tests/benchmarks/conv_rate.py callgrind --calls 3
 
 ``python tests/benchmarks/conv_rate.py run WORKLOAD N`` is the workload
 callgrind counts: N calls of it after the setup.
@@ -53,6 +56,7 @@ from tinynet.python_backend import PythonBackend  # noqa: E402
 
 BATCH = 32
 WORKLOADS = ("dense", "conv1", "conv2", "conv1-forward", "conv1-grads", "conv1-dW", "conv1-db")
+BOTH = "conv1+conv2"                                     # both layers, by their multiply-adds
 
 
 def _random(rows, cols, rng, low=-1.0):
@@ -149,7 +153,10 @@ def time_in_turn(rounds, calls):
           "load average {:.1f}".format(BATCH, rounds, calls, os.getloadavg()[0]))
     print("{:<14} {:>10} {:>22}".format("workload", "ns/MAC", "rate against dense"))
     dense_ns = [t / work["dense"][1] * 1e9 for t in best["dense"]]
-    for name in WORKLOADS:
+    both = BOTH
+    best[both] = [t1 + t2 for t1, t2 in zip(best["conv1"], best["conv2"])]
+    work[both] = (None, work["conv1"][1] + work["conv2"][1])
+    for name in WORKLOADS + (both,):
         ns = [t / work[name][1] * 1e9 for t in best[name]]
         ratios = [d / n for d, n in zip(dense_ns, ns)]
         print("{:<14} {:>10.1f} {:>8.0%} ({:.0%}–{:.0%})".format(
@@ -185,6 +192,10 @@ def count(calls, names):
             if "dense" in totals:
                 line += "   {:.0%} of dense's rate".format(totals["dense"] / per)
             print(line, flush=True)
+    if "conv1" in names and "conv2" in names:
+        n1, n2 = work["conv1"][1], work["conv2"][1]
+        per = (totals["conv1"] * n1 + totals["conv2"] * n2) / (n1 + n2)
+        print("{:<14} {:>8.1f}   {:.0%} of dense's rate".format(BOTH, per, totals["dense"] / per))
 
 
 def main(argv=None):
