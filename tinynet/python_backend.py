@@ -128,10 +128,21 @@ def by_columns(A, W, b=None):
     >>> by_columns([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [[1.0, 0.5]], [10.0])
     [[12.0, 15.0, 18.0]]
     """
-    columns = list(zip(*A))                                   # column j: a_j of every row a
+    columns = _columns(A)                                     # column j: a_j of every row a
     starts = repeat(0.0) if b is None else b
     return [list(map(sum, zip(*map(map, repeat(mul), map(repeat, w), columns)), repeat(start)))
             for w, start in zip(W, starts)]                 # w_j·a_j for each j, row by row, summed
+
+
+def _columns(A):
+    """The columns of A as lists: column j is entries j, j + k, j + 2k, … of A's rows end to end.
+
+    The same as ``zip(*A)`` but without an iterator made per row, which for a
+    tall matrix wakes the garbage collector a dozen times.
+    """
+    k = len(A[0])
+    flat = list(chain.from_iterable(A))
+    return [flat[j::k] for j in range(k)]
 
 
 def _rows(columns):
@@ -423,7 +434,7 @@ class PythonBackend(Backend):
         alpha = 1.0 / len(delta)
         flat = list(chain.from_iterable(delta))
         D_columns = [flat[c::channels] for c in range(channels)]
-        patch_columns = list(zip(*patches))
+        patch_columns = _columns(patches)
         # the 1/m on the C_out·C·k·k sums of Dᵀ·patches, not on D's m·P·C_out entries
         dW = [[alpha * s for s in dots(column, patch_columns)] for column in D_columns]
         return dW, [[alpha * sum(column) for column in D_columns]]
