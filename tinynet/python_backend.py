@@ -130,8 +130,11 @@ def by_columns(A, W, b=None):
     """
     columns = _columns(A)                                     # column j: a_j of every row a
     starts = repeat(0.0) if b is None else b
-    return [list(map(sum, zip(*map(map, repeat(mul), map(repeat, w), columns)), repeat(start)))
-            for w, start in zip(W, starts)]                 # w_j·a_j for each j, row by row, summed
+    Z_t = []
+    for w, start in zip(W, starts):
+        terms = map(map, repeat(mul), map(repeat, w), columns)      # for each j: w_j·a_j, row by row
+        Z_t.append(list(map(sum, zip(*terms), repeat(start))))      # each row's terms, from b_w
+    return Z_t
 
 
 def _columns(A):
@@ -155,6 +158,7 @@ def _per_sample(columns, positions):
     flat = list(chain.from_iterable(zip(*columns)))           # z[r][c] for r, then c
     n = positions * len(columns)
     return [flat[i:i + n] for i in range(0, len(flat), n)]
+
 
 _MASK32 = 0xFFFFFFFF
 
