@@ -7,6 +7,7 @@ Python backend, float32 ~1e-5 relative for OpenCL). ``test_minimal_backend``
 runs every test here again on a backend that has only the primitives.
 """
 
+import inspect
 import math
 
 import pytest
@@ -89,7 +90,10 @@ def test_take_rows_pair(backend):
 
 # === Products ===============================================================
 
-@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (1, 7, 3), (4, 1, 5), (5, 6, 1), (9, 17, 13), (32, 64, 10)])
+# (64, 9, 8), (70, 12, 3), (64, 13, 3): many short rows, as a convolution's windows (python:
+# by columns up to 12 entries a row), and just past that
+@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (1, 7, 3), (4, 1, 5), (5, 6, 1), (9, 17, 13), (32, 64, 10),
+                                   (64, 9, 8), (70, 12, 3), (64, 13, 3)])
 def test_matmul_shapes(backend, m, k, n):
     A = random_matrix(m, k, seed=2)
     B = random_matrix(k, n, seed=3)
@@ -379,8 +383,9 @@ def test_dropout_mask_and_bernoulli(backend):
 
 # === Fusions (defined in Backend from the primitives) =======================
 
-# 600 rows: a convolution's windows (batch x positions), into a part or whole vectors of outputs
-@pytest.mark.parametrize("m, n_out", [(6, 4), (600, 4), (600, 16)])
+# 70 short rows: the python backend goes by columns; 600 rows: a convolution's windows
+# (batch x positions), into a part or whole vectors of outputs on a device
+@pytest.mark.parametrize("m, n_out", [(6, 4), (70, 4), (600, 4), (600, 16)])
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_dense_composites(backend, name, m, n_out):
     n_in = 5
@@ -478,6 +483,32 @@ def test_gather_patches_and_its_adjoint(backend, case):
     left = sum(a * g for row_a, row_g in zip(_gather_ref(X, table, k, n), G) for a, g in zip(row_a, row_g))
     right = sum(x * v for row_x, row_v in zip(X, got) for x, v in zip(row_x, row_v))
     assert right == pytest.approx(left, rel=backend.tolerance[0] * 100 * k, abs=1e-4)
+
+
+@pytest.mark.parametrize("samples,positions,k,channels", [(2, 5, 9, 3), (3, 40, 4, 2), (1, 70, 9, 8)])
+def test_conv_forward_and_grads(backend, samples, positions, k, channels):
+    """A convolution's product on its windows, per sample; its gradients summed over the windows.
+
+    (1, 70, 9, 8): many short windows, which the python backend multiplies by columns.
+    """
+    rows = samples * positions
+    patches = random_matrix(rows, k, seed=70)
+    W, b = random_matrix(channels, k, seed=71), random_matrix(1, channels, seed=72)
+    Z_ref = [[sum(w[j] * a[j] for j in range(k)) + b[0][c] for c, w in enumerate(W)] for a in patches]
+    Z, A = backend.conv_forward(backend.array(patches), backend.array(W), backend.array(b), samples, "relu")
+    per_sample = [[z for row in Z_ref[s * positions:(s + 1) * positions] for z in row] for s in range(samples)]
+    close(backend, backend.to_list(Z), per_sample, k)
+    close(backend, backend.to_list(A), [[max(z, 0.0) for z in row] for row in per_sample], k)
+    if "alpha" not in inspect.signature(backend.matmul_tn).parameters:
+        pytest.skip("conv_grads goes through matmul_tn's factor alpha, which this backend does not take")
+    delta = random_matrix(samples, positions * channels, seed=73)
+    D = [row[p * channels:(p + 1) * channels] for row in delta for p in range(positions)]
+    dW, db = backend.conv_grads(backend.array(delta), backend.array(patches), channels)
+    close(backend, backend.to_list(dW),
+          [[sum(D[r][c] * patches[r][j] for r in range(rows)) / samples for j in range(k)]
+           for c in range(channels)], rows)
+    close(backend, backend.to_list(db), [[sum(D[r][c] for r in range(rows)) / samples for c in range(channels)]],
+          rows)
 
 
 def test_gather_patches_reads_a_batch_in_place(backend):

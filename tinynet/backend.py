@@ -94,6 +94,10 @@ results to rounding).
 ``dense_forward(A, W, b, name, alpha)``    (Z, g(Z)) with Z = A·Wᵀ + b
 ``backprop_delta(delta, W, Z, A, name, alpha)``  g'(Z) ⊙ (delta·W): the hidden delta
 ``dense_grads(delta, A_prev)``             ((1/m)·deltaᵀ·A_prev, (1/m)·Σ_rows delta)
+``conv_forward(patches, W, b, m, name, alpha)``  dense_forward on the windows, (Z, g(Z)) as
+                                           m rows (one a sample) of P·C_out
+``conv_grads(delta, patches, channels)``   ((1/m)·Dᵀ·patches, (1/m)·Σ_rows D), D = delta
+                                           read as (m·P, C_out)
 ``dropout_mask(rows, cols, p, seed, counter)``  0 with probability p, else 1/(1−p)
 ``bernoulli(P, seed, counter)``            1 where uniform < P, else 0 (sampling the
                                            units of a stochastic network)
@@ -166,7 +170,7 @@ PRIMITIVES = (
 #: Tier 2: operations defined in ``Backend`` from the primitives; a device may fuse them.
 FUSIONS = (
     "zeros", "take_rows_pair", "dense_forward", "backprop_delta", "dense_grads",
-    "dropout_mask", "bernoulli", "sgd_steps", "momentum_steps", "adam_steps",
+    "conv_forward", "conv_grads", "dropout_mask", "bernoulli", "sgd_steps", "momentum_steps", "adam_steps",
 )
 #: Tier 3: for running many steps; the defaults in ``Backend`` suit a host backend.
 HOOKS = ("accumulator", "read", "captured", "mirror", "describe")
@@ -232,6 +236,28 @@ class Backend:
         m = self.shape(delta)[0]
         return (self.scale(self.matmul_tn(delta, A_prev), 1.0 / m),
                 self.scale(self.sum_rows(delta), 1.0 / m))
+
+    def conv_forward(self, patches, W, b, m, name, alpha=0.01):
+        """A convolution, forwards, from the windows of m samples (``gather_patches``).
+
+        Z = patches·Wᵀ + b and g(Z) (``dense_forward``: one row per window,
+        one column per filter), each sample's P rows of C_out read as one row
+        of P·C_out (position by position).  Returns (Z, g(Z)), both (m, P·C_out).
+        """
+        Z, A = self.dense_forward(patches, W, b, name, alpha)
+        rows, channels = self.shape(Z)
+        return self.reshape(Z, m, rows // m * channels), self.reshape(A, m, rows // m * channels)
+
+    def conv_grads(self, delta, patches, channels):
+        """A convolution's weight and bias gradients: sums over samples and positions, /m.
+
+        With D = delta (m, P·C_out) read as (m·P, C_out), one row per window:
+        dE/dW = (1/m)·Dᵀ·patches, dE/db = (1/m)·Σ_rows D (through the factor
+        alpha of ``matmul_tn`` and ``sum_rows``, which Conv2D needs).
+        """
+        m, n = self.shape(delta)
+        D = self.reshape(delta, m * n // channels, channels)
+        return self.matmul_tn(D, patches, 1.0 / m), self.sum_rows(D, 1.0 / m)
 
     def dropout_mask(self, rows, cols, p, seed, counter):
         """Inverted dropout: 0 with probability p, else 1/(1−p) (so E[mask] = 1)."""

@@ -237,26 +237,23 @@ class Conv2D(ImageLayer):
         B = self.backend
         m = B.shape(a_prev)[0]
         self.patches = B.gather_patches(a_prev, self.table)             # (m·P, C·k·k)
-        Z, A = B.dense_forward(self.patches, self.W, self.b, self.activation, self.alpha)
-        self.z = B.reshape(Z, m, self.n_out)                              # (m, P·C_out)
-        self.a = B.reshape(A, m, self.n_out)
+        # Z = patches·Wᵀ + b, A = g(Z), a sample's P rows of C_out as one row: (m, P·C_out)
+        self.z, self.a = B.conv_forward(self.patches, self.W, self.b, m, self.activation, self.alpha)
         return self.a
 
     # === Backward ===========================================================
 
     def backward(self, delta):
         """∂E/∂W: the sum over samples and positions of delta·window (one product), /m."""
-        B = self.backend
-        m = B.shape(delta)[0]
         self.delta = delta
-        self._D = B.reshape(delta, m * self.positions, self.out_channels)  # (m·P, C_out)
-        self.dW = B.matmul_tn(self._D, self.patches, 1.0 / m)             # (C_out, C·k·k)
-        self.db = B.sum_rows(self._D, 1.0 / m)                           # (1, C_out)
+        # with D = delta as (m·P, C_out), one row a window: dW = (1/m)·Dᵀ·patches, db = (1/m)·Σ_rows D
+        self.dW, self.db = self.backend.conv_grads(delta, self.patches, self.out_channels)
 
     def delta_below(self, delta, below):
         """∂E/∂a_prev: delta·W is each window's share; the adjoint gather adds them back."""
         B = self.backend
-        share = B.matmul(self._D, self.W)                                 # (m·P, C·k·k)
+        D = B.reshape(delta, B.shape(delta)[0] * self.positions, self.out_channels)   # (m·P, C_out)
+        share = B.matmul(D, self.W)                                       # (m·P, C·k·k)
         return below.delta_from_grad(B.scatter_patches(share, self.table))
 
     #: delta = ∂E/∂a ⊙ g'(z), entry by entry: as for a Dense layer.

@@ -18,6 +18,10 @@ on older CPython (both loop in C), and an index loop on PyPy (its JIT).
 Besides:
 
 * a transpose is ``zip(*A)``, also in C;
+* A·Wᵀ with many rows of a few entries (a convolution's windows: C·k·k
+  of them) goes column by column (``by_columns``): for each row w of W,
+  z = b + Σ_j w_j·(column j of A), over long vectors (the same terms, the
+  bias added first: equal to rounding);
 * weight gradients are one length-m dot product per weight over the whole
   batch (``deltaᵀ·A``), and for a single sample an outer product;
 * rows are never changed in place: an update builds a new row and puts it in
@@ -94,6 +98,68 @@ def fastest():
 #: u·v and [u·v for v in rows] as this backend computes them (a Neuron too).
 dot, dots = LOOP_SHAPES[fastest()]
 
+#: A·Wᵀ goes by columns when A's rows have 1 … SHORT_ROWS entries and there are MANY_ROWS or more.
+SHORT_ROWS, MANY_ROWS = 12, 64
+
+
+def short_rows(A, W):
+    """Whether A·Wᵀ goes by columns (``by_columns``): short rows, many of them, CPython before 3.12.
+
+    There a dot product of a few terms costs ``sum(map(mul, u, v), 0.0)``
+    about as much to start as to add (on CPython 3.11 a 9-term one runs at
+    half the rate of a 256-term one); ``math.sumprod`` (3.12+) and PyPy's
+    loops do not pay that, and with few rows the columns are short too.
+    """
+    return _SHORT_SHAPE and len(A) >= MANY_ROWS and bool(W) and 0 < len(W[0]) <= SHORT_ROWS
+
+
+_SHORT_SHAPE = fastest() == "map"
+
+
+def by_columns(A, W, b=None):
+    """Zᵀ for Z = A·Wᵀ (+ b), one long row per row w of W: z_w = (b_w) + Σ_j w_j·(column j of A).
+
+    ``zip`` lines up each row's terms (a_1·w_1, …, a_k·w_k) and ``sum`` adds
+    them left to right, from b_w (or 0.0): ``sum(map(mul, a, w), b_w)`` for
+    every row a.  One ``sum`` call per entry of Z and no ``map`` made per
+    entry: with rows of a few entries and many of them, the work goes into
+    the multiply-adds.
+
+    >>> by_columns([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [[1.0, 0.5]], [10.0])
+    [[12.0, 15.0, 18.0]]
+    """
+    columns = _columns(A)                                     # column j: a_j of every row a
+    starts = repeat(0.0) if b is None else b
+    Z_t = []
+    for w, start in zip(W, starts):
+        terms = map(map, repeat(mul), map(repeat, w), columns)      # for each j: w_j·a_j, row by row
+        Z_t.append(list(map(sum, zip(*terms), repeat(start))))      # each row's terms, from b_w
+    return Z_t
+
+
+def _columns(A):
+    """The columns of A as lists: column j is entries j, j + k, j + 2k, … of A's rows end to end.
+
+    The same as ``zip(*A)`` but without an iterator made per row, which for a
+    tall matrix wakes the garbage collector a dozen times.
+    """
+    k = len(A[0])
+    flat = list(chain.from_iterable(A))
+    return [flat[j::k] for j in range(k)]
+
+
+def _rows(columns):
+    """The transpose of a matrix given as lists, as lists."""
+    return list(map(list, zip(*columns)))
+
+
+def _per_sample(columns, positions):
+    """Zᵀ (C rows of m·P) as m rows of P·C: row s is z[s·P + p][c] for p, then c."""
+    flat = list(chain.from_iterable(zip(*columns)))           # z[r][c] for r, then c
+    n = positions * len(columns)
+    return [flat[i:i + n] for i in range(0, len(flat), n)]
+
+
 _MASK32 = 0xFFFFFFFF
 
 
@@ -162,7 +228,12 @@ class PythonBackend(Backend):
         return [dots(a, columns) for a in A]
 
     def matmul_nt(self, A, B):
-        """C = A·Bᵀ: C[i][j] = Σ_k A[i][k]·B[j][k] (the forward pass a·Wᵀ)."""
+        """C = A·Bᵀ: C[i][j] = Σ_k A[i][k]·B[j][k] (the forward pass a·Wᵀ).
+
+        Many short rows (``short_rows``) go column by column (``by_columns``).
+        """
+        if short_rows(A, B):
+            return _rows(by_columns(A, B))
         return [dots(a, B) for a in A]
 
     def matmul_tn(self, A, B, alpha=1.0):
@@ -321,8 +392,19 @@ class PythonBackend(Backend):
     # === Fusions, faster here (Backend's results, to rounding) ============
 
     def dense_forward(self, A, W, b, name, alpha=0.01):
-        """z = W·a + b for each sample a (a row of A), then a' = g(z)."""
+        """z = W·a + b for each sample a (a row of A), then a' = g(z).
+
+        Many short rows (``short_rows``: a convolution's windows) go column
+        by column (``by_columns``), and g, which acts on each z alone (all
+        but softmax), on Zᵀ's long rows.
+        """
         b = b[0]
+        if short_rows(A, W):
+            Z_t = by_columns(A, W, b)                      # Zᵀ: row c holds unit c's z for every a
+            if name == "softmax":                          # softmax needs a sample's whole z
+                Z = _rows(Z_t)
+                return Z, self.activation(name, Z, alpha)
+            return _rows(Z_t), _rows(self.activation(name, Z_t, alpha))
         Z = [list(map(add, dots(a, W), b)) for a in A]
         return Z, self.activation(name, Z, alpha)
 
@@ -331,6 +413,35 @@ class PythonBackend(Backend):
         first (the smaller side, usually) inside the products."""
         m = len(delta)
         return self.matmul_tn(delta, A_prev, 1.0 / m), self.sum_rows(delta, 1.0 / m)
+
+    def conv_forward(self, patches, W, b, m, name, alpha=0.01):
+        """Backend's conv_forward; many short windows (``short_rows``) go by columns.
+
+        Then each sample's row is read straight from Zᵀ (``by_columns``),
+        z_s[p·C_out + c] = Zᵀ[c][s·P + p], without the m·P short rows of Z.
+        """
+        if name == "softmax" or not short_rows(patches, W):
+            return Backend.conv_forward(self, patches, W, b, m, name, alpha)
+        Z_t = by_columns(patches, W, b[0])
+        positions = len(patches) // m
+        return _per_sample(Z_t, positions), _per_sample(self.activation(name, Z_t, alpha), positions)
+
+    def conv_grads(self, delta, patches, channels):
+        """Backend's conv_grads with D's columns read straight from delta.
+
+        Column c of D is entries c, c + C_out, c + 2·C_out, … of delta's rows
+        laid end to end; dW = (1/m)·Dᵀ·patches and db = (1/m)·Σ_rows D from
+        them, without D's m·P short rows (on CPython before 3.12, as ``short_rows``).
+        """
+        if not _SHORT_SHAPE:
+            return Backend.conv_grads(self, delta, patches, channels)
+        alpha = 1.0 / len(delta)
+        flat = list(chain.from_iterable(delta))
+        D_columns = [flat[c::channels] for c in range(channels)]
+        patch_columns = _columns(patches)
+        # the 1/m on the C_out·C·k·k sums of Dᵀ·patches, not on D's m·P·C_out entries
+        dW = [[alpha * s for s in dots(column, patch_columns)] for column in D_columns]
+        return dW, [[alpha * sum(column) for column in D_columns]]
 
     # === Receptive fields: gathers and their adjoints (Conv2D, pooling) =====
     #
@@ -345,6 +456,7 @@ class PythonBackend(Backend):
         T.get = _getter(T.table)                  # row + [0.0] -> the windows' entries
         T.get_back = _getter(T.inverse)           # windows' entries + [0.0] -> per input
         T.starts = range(0, T.count * k, k)
+        T.windows = [slice(i, i + k) for i in T.starts]     # where each window lies in the entries
         return T
 
     def reshape(self, M, rows, cols):
@@ -362,11 +474,11 @@ class PythonBackend(Backend):
         where x_s is row s of X with a 0.0 appended (index n: padding).
         (m, n) -> (m·P, k).
         """
-        get, k, starts = T.get, T.k, T.starts
+        get, windows = T.get, T.windows
         out = []
         for x in X:
             v = list(get(x + _PAD))
-            out.extend([v[i:i + k] for i in starts])
+            out.extend(map(v.__getitem__, windows))         # v[p·k : p·k + k] for each window p
         return out
 
     def scatter_patches(self, G, T):
