@@ -19,7 +19,6 @@ the child calls ``os.abort()`` before that family, as a crashing driver would.
 """
 
 import json
-import math
 import os
 import sys
 import time
