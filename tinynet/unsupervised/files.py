@@ -96,14 +96,8 @@ def from_dict(data, backend=None, source="model"):
         _check_rbm(data, "", fail)
         return _build_rbm(data, backend)
     if kind == "tinynet-dbn":
-        rbms = data.get("rbms")
-        if not isinstance(rbms, list) or not rbms:
-            fail("\"rbms\" must be a non-empty list")
-        for number, entry in enumerate(rbms, 1):
-            _check_rbm(entry, "RBM {}: ".format(number), fail)
-            if number > 1 and entry["n_visible"] != rbms[number - 2]["n_hidden"]:
-                fail("RBM {} has {} visible units but RBM {} has {} hidden units".format(
-                    number, entry["n_visible"], number - 1, rbms[number - 2]["n_hidden"]))
+        rbms = _check_stack(data, "rbms", "RBM", _check_rbm, "n_visible", "n_hidden",
+                            "RBM {} has {} visible units but RBM {} has {} hidden units", fail)
         from .dbn import DBN
         dbn = DBN([rbms[0]["n_visible"]] + [entry["n_hidden"] for entry in rbms],
                   seed=_seed(data), backend=backend)
@@ -112,19 +106,27 @@ def from_dict(data, backend=None, source="model"):
     if kind == "tinynet-autoencoder":
         _check_autoencoder(data, "", fail)
         return _build_autoencoder(data, backend)
-    entries = data.get("autoencoders")
-    if not isinstance(entries, list) or not entries:
-        fail("\"autoencoders\" must be a non-empty list")
-    for number, entry in enumerate(entries, 1):
-        _check_autoencoder(entry, "autoencoder {}: ".format(number), fail)
-        if number > 1 and entry["n_in"] != entries[number - 2]["n_code"]:
-            fail("autoencoder {} has {} inputs but autoencoder {} makes codes of {}".format(
-                number, entry["n_in"], number - 1, entries[number - 2]["n_code"]))
+    entries = _check_stack(data, "autoencoders", "autoencoder", _check_autoencoder, "n_in", "n_code",
+                           "autoencoder {} has {} inputs but autoencoder {} makes codes of {}", fail)
     from .stacked import StackedAutoencoder
     stack = StackedAutoencoder([entries[0]["n_in"]] + [entry["n_code"] for entry in entries],
                                backend=backend)
     stack.autoencoders = [_build_autoencoder(entry, backend) for entry in entries]
     return stack
+
+
+def _check_stack(data, key, part, check, n_in, n_out, mismatch, fail):
+    """data[key]: a non-empty list of parts, each valid (``check``), each
+    taking what the one before gives (its ``n_in`` field equal to the previous
+    part's ``n_out``; else ``mismatch`` with both numbers).  Returns the list."""
+    parts = data.get(key)
+    if not isinstance(parts, list) or not parts:
+        fail("\"{}\" must be a non-empty list".format(key))
+    for number, entry in enumerate(parts, 1):
+        check(entry, "{} {}: ".format(part, number), fail)
+        if number > 1 and entry[n_in] != parts[number - 2][n_out]:
+            fail(mismatch.format(number, entry[n_in], number - 1, parts[number - 2][n_out]))
+    return parts
 
 
 def _seed(data):
