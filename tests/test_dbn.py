@@ -154,3 +154,22 @@ def test_the_models_need_only_the_primitives():
         results.append((ae.reconstruct(X), stack.encode(X), dbn.transform(X), pcd.get_weights(),
                         pcd.sample(start=X[:2], steps=3), dbn.to_network(2).predict(X[:3])))
     assert_close(results[1], results[0], 1e-9, 1e-12)
+
+
+def test_a_stack_whose_parts_do_not_fit_together_is_refused(tmp_path):
+    dbn, other = tmp_path / "dbn.json", tmp_path / "other.json"
+    DBN([4, 3, 2], seed=0, backend="python").save(str(dbn))
+    DBN([5, 2], seed=0, backend="python").save(str(other))
+    data = json.loads(dbn.read_text())
+    data["rbms"][1] = json.loads(other.read_text())["rbms"][0]         # 5 visible after 3 hidden
+    dbn.write_text(json.dumps(data))
+    with pytest.raises(ModelFileError, match="RBM 2 has 5 visible units but RBM 1 has 3 hidden units"):
+        DBN.load(str(dbn))
+    stack, other = tmp_path / "stack.json", tmp_path / "other_stack.json"
+    StackedAutoencoder([6, 4, 2], backend="python").save(str(stack))
+    StackedAutoencoder([5, 2], backend="python").save(str(other))
+    data = json.loads(stack.read_text())
+    data["autoencoders"][1] = json.loads(other.read_text())["autoencoders"][0]
+    stack.write_text(json.dumps(data))
+    with pytest.raises(ModelFileError, match="autoencoder 2 has 5 inputs but autoencoder 1 makes codes of 4"):
+        StackedAutoencoder.load(str(stack))
